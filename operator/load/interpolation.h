@@ -1,0 +1,32 @@
+#pragma once
+
+// Compose variable interpolation (Compose Specification, "Interpolation"): $VAR, ${VAR},
+// ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, ${VAR:+alternative},
+// ${VAR+alternative}, nesting inside the default/alternative/error text, and $$ for a literal
+// dollar. Values only, never keys; each file is interpolated before files are merged.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "operator/common/diagnostic.h"
+#include "operator/load/yaml_node.h"
+
+namespace cop::load {
+
+// Returns the value of a variable, or nullopt when it is unset (unset differs from empty).
+using VariableLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Interpolates one string. Unset variables without a default become "" and add their name to
+// `unset` (the caller warns once per name). The error of a failed ${VAR:?msg} carries msg.
+Result<std::string> interpolate(std::string_view text, const VariableLookup& lookup,
+                                std::map<std::string, int>* unset = nullptr);
+
+// Interpolates every scalar value of a tree in place. `path` names the tree's root for
+// errors ("" at the top of a file).
+Status interpolateTree(Node& node, const VariableLookup& lookup, const std::string& path,
+                       Warnings& warnings);
+
+}  // namespace cop::load

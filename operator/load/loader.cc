@@ -1,0 +1,489 @@
+#include "operator/load/loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "operator/load/dotenv.h"
+#include "operator/load/interpolation.h"
+#include "operator/load/merge.h"
+#include "operator/load/node_reader.h"
+#include "operator/load/paths.h"
+#include "operator/load/project_parser.h"
+#include "operator/load/rebase.h"
+
+namespace cop::load {
+
+namespace {
+
+constexpr std::size_t kMaxEnvFileBytes = 1024 * 1024;
+// extends chains and includes are a handful deep; the bound stops pathological inputs that
+// the cycle check alone would let grow (a long chain of distinct files).
+constexpr int kMaxExtendsDepth = 64;
+constexpr int kMaxIncludeDepth = 16;
+constexpr std::string_view kDefaultEnvFile = ".env";
+
+constexpr std::string_view kTopLevelKeys[] = {"version",  "name",     "include",
+                                              "services", "networks", "volumes",
+                                              "secrets",  "configs",  "models"};
+
+class ProjectLoader {
+ public:
+  ProjectLoader(const LoadOptions& options, const SourceReader& reader, Warnings& warnings)
+      : options_(options), reader_(reader), warnings_(warnings) {}
+
+  Result<Project> run() {
+    if (options_.files.empty()) {
+      return fail("no compose file given");
+    }
+    projectDir_ = directoryOf(options_.files.front());
+    COP_TRY(loadEnvironment());
+
+    Node merged;
+    bool first = true;
+    for (const std::string& file : options_.files) {
+      COP_ASSIGN_OR_RETURN(document, readDocument(file, lookup()));
+      COP_TRY(checkTopLevel(document, file));
+      COP_TRY(resolveAllExtends(document, file, projectDir_));
+      COP_TRY(applyIncludes(document, file, 0));
+      if (first) {
+        merged = std::move(document);
+        first = false;
+      } else {
+        mergeComposeDocuments(merged, document);
+      }
+    }
+    settleTags(merged);
+    if (const Node* version = merged.find("version")) {
+      warnings_.add("the top-level 'version' is obsolete and ignored", "version",
+                    version->mark().fileName(), version->mark().line);
+    }
+    if (const Node* models = merged.find("models")) {
+      warnings_.add("top-level models are a Docker feature and are ignored", "models",
+                    models->mark().fileName(), models->mark().line);
+    }
+
+    COP_ASSIGN_OR_RETURN(disabled, applyProfiles(merged));
+    COP_ASSIGN_OR_RETURN(name, projectName(merged));
+    ParseContext context{reader_, projectDir_, lookup(), warnings_};
+    ProjectInput input{merged, std::move(disabled), std::move(name)};
+    COP_ASSIGN_OR_RETURN(project, parseProject(input, context));
+    project.files = options_.files;
+    return project;
+  }
+
+ private:
+  VariableLookup lookup() const {
+    return [this](const std::string& name) -> std::optional<std::string> {
+      if (auto it = options_.environment.find(name); it != options_.environment.end()) {
+        return it->second;
+      }
+      if (auto it = envFileValues_.find(name); it != envFileValues_.end()) {
+        return it->second;
+      }
+      return std::nullopt;
+    };
+  }
+
+  // The env file(s) feed interpolation; the given environment wins over them.
+  Status loadEnvironment() {
+    const bool explicitFiles = options_.envFiles.has_value();
+    std::vector<std::string> files =
+        explicitFiles ? *options_.envFiles
+                      : std::vector<std::string>{joinPath(projectDir_, kDefaultEnvFile)};
+    for (const std::string& file : files) {
+      auto text = reader_.read(file, kMaxEnvFileBytes);
+      if (!text) {
+        if (!explicitFiles && text.error().kind == ReadFailure::kNotFound) {
+          continue;  // the default .env is optional
+        }
+        return fail("cannot read the env file: " + text.error().message, {}, file);
+      }
+      VariableLookup outer = [this](const std::string& name) -> std::optional<std::string> {
+        if (auto it = options_.environment.find(name); it != options_.environment.end()) {
+          return it->second;
+        }
+        if (auto it = envFileValues_.find(name); it != envFileValues_.end()) {
+          return it->second;
+        }
+        return std::nullopt;
+      };
+      COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, file, outer));
+      for (auto& [key, value] : entries) {
+        envFileValues_[key] = std::move(value);
+      }
+    }
+    return {};
+  }
+
+  Result<Node> readDocument(const std::string& file, const VariableLookup& variables) {
+    auto text = reader_.read(file, options_.limits.maxBytes);
+    if (!text) {
+      if (text.error().kind == ReadFailure::kTooLarge) {
+        return fail("the file is larger than the limit of " +
+                        std::to_string(options_.limits.maxBytes) + " bytes for a compose file",
+                    {}, file);
+      }
+      return fail("cannot read the compose file: " + text.error().message, {}, file);
+    }
+    COP_ASSIGN_OR_RETURN(document, parseYaml(*text, file, options_.limits));
+    if (document.isNull()) {
+      return fail("the compose file is empty", {}, file);
+    }
+    if (!document.isMapping()) {
+      return fail("a compose file must be a mapping at the top level, found " + document.describe(),
+                  {}, file, document.mark().line);
+    }
+    COP_TRY(interpolateTree(document, variables, "", warnings_));
+    return document;
+  }
+
+  Status checkTopLevel(const Node& document, const std::string& file) {
+    for (const auto& entry : document.entries()) {
+      if (entry.key.starts_with("x-") ||
+          std::find(std::begin(kTopLevelKeys), std::end(kTopLevelKeys), entry.key) !=
+              std::end(kTopLevelKeys)) {
+        continue;
+      }
+      std::string hint;
+      if (entry.value.isMapping() && (entry.value.find("image") || entry.value.find("build"))) {
+        hint =
+            " (it looks like a service: this is the legacy version-1 format; put services "
+            "under 'services:')";
+      }
+      return fail("unknown top-level key '" + entry.key + "'" + hint, entry.key, file,
+                  entry.value.mark().line);
+    }
+    const Node* services = document.find("services");
+    if (services != nullptr && !services->isMapping() && !services->isNull()) {
+      return failAt(*services, "services",
+                    "expected a mapping of services, found " + services->describe());
+    }
+    return {};
+  }
+
+  Status resolveAllExtends(Node& document, const std::string& file, const std::string& dir) {
+    Node* services = document.find("services");
+    if (services == nullptr || !services->isMapping()) {
+      return {};
+    }
+    for (std::size_t i = 0; i < services->entries().size(); ++i) {
+      std::vector<std::string> chain;
+      COP_TRY(resolveExtends(*services, services->entries()[i].key, file, dir, chain));
+    }
+    return {};
+  }
+
+  // Resolves the extends chain of services[name] in place (services are from `file`, whose
+  // relative paths are relative to `dir`).
+  Status resolveExtends(Node& services, const std::string& name, const std::string& file,
+                        const std::string& dir, std::vector<std::string>& chain) {
+    Node* service = services.find(name);
+    if (service == nullptr || !service->isMapping()) {
+      return {};
+    }
+    const Node* extends = service->find("extends");
+    if (extends == nullptr) {
+      return {};
+    }
+    const std::string path = "services." + name + ".extends";
+    const std::string key = normalizePath(file) + "#" + name;
+    if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+      std::string cycle;
+      for (const auto& link : chain) {
+        cycle += link.substr(link.find('#') + 1) + " -> ";
+      }
+      return failAt(*extends, path, "circular extends: " + cycle + name);
+    }
+    if (chain.size() >= static_cast<std::size_t>(kMaxExtendsDepth)) {
+      return failAt(*extends, path,
+                    "extends chain longer than " + std::to_string(kMaxExtendsDepth));
+    }
+    chain.push_back(key);
+
+    std::string baseName;
+    std::optional<std::string> baseFile;
+    if (extends->isScalar()) {
+      baseName = extends->text();
+    } else {
+      COP_ASSIGN_OR_RETURN(fields, MappingReader::open(*extends, path));
+      COP_ASSIGN_OR_RETURN(serviceField, fields.string("service"));
+      if (!serviceField) {
+        return failAt(*extends, path, "extends needs a service");
+      }
+      baseName = *serviceField;
+      COP_ASSIGN_OR_RETURN(fileField, fields.string("file"));
+      baseFile = fileField;
+      COP_TRY(fields.rejectUnknown("extends"));
+    }
+
+    Node base;
+    if (baseFile) {
+      const std::string otherFile = joinPath(dir, *baseFile);
+      auto otherDocument = readDocument(otherFile, lookup());
+      if (!otherDocument) {
+        Error error = std::move(otherDocument).error();
+        if (error.file == otherFile && error.line == 0) {
+          return failAt(*extends, path + ".file", error.message + " (" + otherFile + ")");
+        }
+        return Unexpected(std::move(error));
+      }
+      Node* otherServices = otherDocument->find("services");
+      if (otherServices == nullptr || otherServices->find(baseName) == nullptr) {
+        return failAt(*extends, path,
+                      "the service '" + baseName + "' is not defined in " + otherFile);
+      }
+      const std::string otherDir = directoryOf(otherFile);
+      COP_TRY(resolveExtends(*otherServices, baseName, otherFile, otherDir, chain));
+      base = *otherServices->find(baseName);
+      rebaseServicePaths(base, otherDir, dir);
+    } else {
+      if (services.find(baseName) == nullptr) {
+        return failAt(*extends, path,
+                      "extends the service '" + baseName + "', which is not defined in " + file);
+      }
+      COP_TRY(resolveExtends(services, baseName, file, dir, chain));
+      base = *services.find(baseName);
+    }
+    chain.pop_back();
+    if (base.isNull()) {
+      base = Node::mapping(service->mark());
+    }
+    service = services.find(name);  // the recursive calls may have moved entries
+    Node own = *service;
+    own.erase("extends");
+    base.erase("extends");
+    mergeService(base, own);
+    base.setMark(own.mark());
+    *service = std::move(base);
+    return {};
+  }
+
+  Status applyIncludes(Node& document, const std::string& file, int depth) {
+    const Node* include = document.find("include");
+    if (include == nullptr) {
+      return {};
+    }
+    if (depth >= kMaxIncludeDepth) {
+      return failAt(*include, "include",
+                    "includes nested deeper than " + std::to_string(kMaxIncludeDepth));
+    }
+    if (!include->isSequence()) {
+      return failAt(*include, "include", "expected a list of files, found " + include->describe());
+    }
+    const Node includeList = *include;
+    document.erase("include");
+    for (std::size_t i = 0; i < includeList.items().size(); ++i) {
+      const Node& item = includeList.items()[i];
+      const std::string itemPath = indexPath("include", i);
+      std::vector<std::string> paths;
+      std::vector<std::string> envFiles;
+      std::string projectDirectory;
+      if (item.isScalar()) {
+        paths.push_back(item.text());
+      } else {
+        COP_ASSIGN_OR_RETURN(fields, MappingReader::open(item, itemPath));
+        COP_ASSIGN_OR_RETURN(pathList, fields.stringList("path"));
+        paths = std::move(pathList);
+        COP_ASSIGN_OR_RETURN(envList, fields.stringList("env_file"));
+        envFiles = std::move(envList);
+        COP_ASSIGN_OR_RETURN(dirField, fields.string("project_directory"));
+        projectDirectory = dirField.value_or("");
+        COP_TRY(fields.rejectUnknown("an include entry"));
+      }
+      if (paths.empty()) {
+        return failAt(item, itemPath, "an include entry needs a path");
+      }
+      const std::string firstPath = joinPath(projectDir_, paths.front());
+      const std::string includeDir = projectDirectory.empty()
+                                         ? directoryOf(firstPath)
+                                         : joinPath(projectDir_, projectDirectory);
+      // The included project sees its own env files over the including project's values.
+      std::map<std::string, std::string> includeEnv;
+      for (const std::string& envFile : envFiles) {
+        const std::string envPath = joinPath(projectDir_, envFile);
+        auto text = reader_.read(envPath, kMaxEnvFileBytes);
+        if (!text) {
+          return failAt(item, itemPath, "cannot read the env file: " + text.error().message);
+        }
+        COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, envPath, lookup()));
+        for (auto& [key, value] : entries) {
+          includeEnv[key] = std::move(value);
+        }
+      }
+      VariableLookup variables =
+          [this, &includeEnv](const std::string& name) -> std::optional<std::string> {
+        if (auto it = options_.environment.find(name); it != options_.environment.end()) {
+          return it->second;
+        }
+        if (auto it = includeEnv.find(name); it != includeEnv.end()) {
+          return it->second;
+        }
+        return lookup()(name);
+      };
+      Node included;
+      for (std::size_t p = 0; p < paths.size(); ++p) {
+        const std::string includedFile = joinPath(projectDir_, paths[p]);
+        auto loaded = readDocument(includedFile, variables);
+        if (!loaded) {
+          Error error = std::move(loaded).error();
+          if (error.line == 0) {
+            return failAt(item, itemPath, error.message + " (" + includedFile + ")");
+          }
+          return Unexpected(std::move(error));
+        }
+        COP_TRY(checkTopLevel(*loaded, includedFile));
+        COP_TRY(resolveAllExtends(*loaded, includedFile, includeDir));
+        COP_TRY(applyIncludes(*loaded, includedFile, depth + 1));
+        if (p == 0) {
+          included = std::move(*loaded);
+        } else {
+          mergeComposeDocuments(included, *loaded);
+        }
+      }
+      rebaseDocumentPaths(included, includeDir, projectDir_);
+      COP_TRY(addIncluded(document, included, file, paths.front()));
+    }
+    return {};
+  }
+
+  Status addIncluded(Node& document, const Node& included, const std::string& file,
+                     const std::string& includedName) {
+    for (std::string_view section : {"services", "networks", "volumes", "secrets", "configs"}) {
+      const Node* from = included.find(section);
+      if (from == nullptr || !from->isMapping()) {
+        continue;
+      }
+      Node* into = document.find(section);
+      if (into == nullptr || into->isNull()) {
+        document.set(std::string(section), *from);
+        continue;
+      }
+      for (const auto& entry : from->entries()) {
+        if (into->find(entry.key) == nullptr) {
+          into->entries().push_back(entry);
+        } else if (section == "services") {
+          return fail("the service '" + entry.key + "' is defined both here and in the included " +
+                          includedName,
+                      "services." + entry.key, file, into->find(entry.key)->mark().line);
+        } else {
+          warnings_.add("the included " + includedName + " also defines " + std::string(section) +
+                            " '" + entry.key + "'; this project's definition is used",
+                        std::string(section) + "." + entry.key, file,
+                        into->find(entry.key)->mark().line);
+        }
+      }
+    }
+    return {};
+  }
+
+  Result<std::set<std::string>> applyProfiles(Node& document) {
+    std::set<std::string> active(options_.profiles.begin(), options_.profiles.end());
+    if (active.empty()) {
+      if (auto fromEnv = lookup()("COMPOSE_PROFILES")) {
+        std::size_t start = 0;
+        while (start <= fromEnv->size()) {
+          const std::size_t comma = fromEnv->find(',', start);
+          std::string profile =
+              fromEnv->substr(start, comma == std::string::npos ? comma : comma - start);
+          if (!profile.empty()) {
+            active.insert(profile);
+          }
+          if (comma == std::string::npos) {
+            break;
+          }
+          start = comma + 1;
+        }
+      }
+    }
+    std::set<std::string> disabled;
+    Node* services = document.find("services");
+    if (services == nullptr || !services->isMapping()) {
+      return disabled;
+    }
+    auto& entries = services->entries();
+    for (std::size_t i = 0; i < entries.size();) {
+      const Node* profiles =
+          entries[i].value.isMapping() ? entries[i].value.find("profiles") : nullptr;
+      bool enabled = true;
+      if (profiles != nullptr) {
+        COP_ASSIGN_OR_RETURN(names,
+                             asStringList(*profiles, "services." + entries[i].key + ".profiles"));
+        enabled = names.empty() || active.contains("*") ||
+                  std::any_of(names.begin(), names.end(),
+                              [&active](const std::string& n) { return active.contains(n); });
+      }
+      if (enabled) {
+        ++i;
+      } else {
+        disabled.insert(entries[i].key);
+        entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    return disabled;
+  }
+
+  Result<std::string> projectName(const Node& document) {
+    std::string raw = options_.projectName;
+    std::string source = "the project name";
+    if (raw.empty()) {
+      if (auto fromEnv = lookup()("COMPOSE_PROJECT_NAME"); fromEnv && !fromEnv->empty()) {
+        raw = *fromEnv;
+        source = "COMPOSE_PROJECT_NAME";
+      }
+    }
+    if (raw.empty()) {
+      if (const Node* name = document.find("name")) {
+        COP_ASSIGN_OR_RETURN(text, asString(*name, "name"));
+        raw = text;
+        source = "name";
+      }
+    }
+    if (raw.empty()) {
+      const std::string dir = normalizePath(projectDir_.empty() ? "." : projectDir_);
+      const std::size_t slash = dir.rfind('/');
+      raw = slash == std::string::npos ? dir : dir.substr(slash + 1);
+      source = "the project directory's name";
+      if (raw == "." || raw.empty()) {
+        raw = "default";
+      }
+    }
+    std::string name = normalizeProjectName(raw);
+    if (name.empty()) {
+      return fail(source + " '" + raw +
+                      "' leaves no valid project name (use lower-case letters, "
+                      "digits, '-' and '_')",
+                  source == "name" ? "name" : "");
+    }
+    return name;
+  }
+
+  const LoadOptions& options_;
+  const SourceReader& reader_;
+  Warnings& warnings_;
+  std::string projectDir_;
+  std::map<std::string, std::string> envFileValues_;
+};
+
+}  // namespace
+
+std::string normalizeProjectName(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(lower)) || lower == '-' || lower == '_') {
+      out += lower;
+    }
+  }
+  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.front()))) {
+    out.erase(out.begin());
+  }
+  return out;
+}
+
+Result<Project> loadProject(const LoadOptions& options, const SourceReader& reader,
+                            Warnings& warnings) {
+  return ProjectLoader(options, reader, warnings).run();
+}
+
+}  // namespace cop::load

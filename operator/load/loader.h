@@ -1,0 +1,40 @@
+#pragma once
+
+// The load stage: compose files -> typed Project. Follows the Compose Specification: each
+// file is parsed, interpolated, has its `extends` and `include` resolved, and is merged into
+// the ones before it; then `!reset`/`!override` settle, profiles select the services, and
+// every value is typed and checked. It reads files only through the SourceReader and the
+// environment only through LoadOptions, so the operator can feed it a custom resource.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "operator/common/diagnostic.h"
+#include "operator/load/compose_model.h"
+#include "operator/load/source_reader.h"
+#include "operator/load/yaml_node.h"
+
+namespace cop::load {
+
+struct LoadOptions {
+  std::vector<std::string> files;  // the -f files, in order; the first names the project dir
+  // --env-file files; nullopt means `.env` in the project directory, when it exists.
+  std::optional<std::vector<std::string>> envFiles;
+  // Variables that win over the env files: the process environment for the CLI, values from
+  // the custom resource for the operator.
+  std::map<std::string, std::string> environment;
+  std::vector<std::string> profiles;  // empty: COMPOSE_PROFILES, if set
+  std::string projectName;            // explicit name; empty: COMPOSE_PROJECT_NAME, `name:`, dir
+  YamlLimits limits;
+};
+
+Result<Project> loadProject(const LoadOptions& options, const SourceReader& reader,
+                            Warnings& warnings);
+
+// Compose's project-name normalisation: lower case, only [a-z0-9_-], starting with a letter
+// or digit. Empty when nothing usable is left.
+std::string normalizeProjectName(std::string_view name);
+
+}  // namespace cop::load

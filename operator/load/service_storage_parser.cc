@@ -1,0 +1,219 @@
+// volumes, tmpfs, secrets and configs references.
+
+#include "operator/load/paths.h"
+#include "operator/load/service_parser_parts.h"
+#include "operator/load/units.h"
+#include "operator/load/volume_syntax.h"
+
+namespace cop::load::detail {
+
+namespace {
+
+// A bind-mounted file becomes a ConfigMap; ConfigMaps hold at most 1 MiB in all, and a
+// config file larger than this is better shipped in the image.
+constexpr std::size_t kMaxBindFileBytes = 256 * 1024;
+
+void readBindSource(ServiceVolume& volume, ParseContext& context) {
+  if (volume.type != ServiceVolume::Type::kBind || !volume.source.starts_with('.')) {
+    return;  // absolute and home paths are rejected by the translator; nothing to read
+  }
+  const std::string path = joinPath(context.projectDir, volume.source);
+  auto content = context.reader.read(path, kMaxBindFileBytes);
+  if (content) {
+    volume.bindContent = std::move(*content);
+    return;
+  }
+  switch (content.error().kind) {
+    case ReadFailure::kNotFound:
+      volume.bindProblem = "the source " + volume.source + " does not exist";
+      break;
+    case ReadFailure::kNotRegularFile:
+      volume.bindProblem = "the source " + volume.source + " is a directory, not a file";
+      break;
+    case ReadFailure::kTooLarge:
+      volume.bindProblem = "the source " + volume.source + " is larger than " +
+                           std::to_string(kMaxBindFileBytes / 1024) + " KiB";
+      break;
+    case ReadFailure::kIo:
+      volume.bindProblem = "the source cannot be read: " + content.error().message;
+      break;
+  }
+}
+
+ServiceVolume::Type volumeType(const std::string& type) {
+  if (type == "volume") {
+    return ServiceVolume::Type::kVolume;
+  }
+  if (type == "bind") {
+    return ServiceVolume::Type::kBind;
+  }
+  if (type == "tmpfs") {
+    return ServiceVolume::Type::kTmpfs;
+  }
+  return ServiceVolume::Type::kOther;
+}
+
+Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path) {
+  COP_ASSIGN_OR_RETURN(fields, MappingReader::open(item, path));
+  ServiceVolume volume;
+  volume.origin = originOf(item, path);
+  COP_ASSIGN_OR_RETURN(type, fields.string("type"));
+  if (!type) {
+    return failAt(item, path, "a volume needs a type (volume, bind or tmpfs)");
+  }
+  if (*type != "volume" && *type != "bind" && *type != "tmpfs" && *type != "image" &&
+      *type != "npipe" && *type != "cluster") {
+    return fields.failKey("type", "unknown volume type '" + *type + "'");
+  }
+  volume.typeName = *type;
+  volume.type = volumeType(*type);
+  COP_ASSIGN_OR_RETURN(source, fields.string("source"));
+  volume.source = source.value_or("");
+  COP_ASSIGN_OR_RETURN(target, fields.string("target"));
+  if (!target || target->empty() || target->front() != '/') {
+    return failAt(item, fields.pathOf("target"), "a volume needs an absolute target path");
+  }
+  volume.target = *target;
+  COP_ASSIGN_OR_RETURN(readOnly, fields.boolean("read_only"));
+  volume.readOnly = readOnly.value_or(false);
+  if (const Node* tmpfs = fields.get("tmpfs")) {
+    COP_ASSIGN_OR_RETURN(tmpfsFields, MappingReader::open(*tmpfs, fields.pathOf("tmpfs")));
+    COP_ASSIGN_OR_RETURN(size, tmpfsFields.bytes("size"));
+    volume.tmpfsSizeBytes = size;
+    tmpfsFields.accept({"mode"});
+    COP_TRY(tmpfsFields.rejectUnknown("tmpfs options"));
+  }
+  if (const Node* options = fields.get("volume")) {
+    COP_ASSIGN_OR_RETURN(volumeFields, MappingReader::open(*options, fields.pathOf("volume")));
+    COP_ASSIGN_OR_RETURN(subpath, volumeFields.string("subpath"));
+    volume.subpath = subpath.value_or("");
+    volumeFields.accept({"nocopy", "labels"});
+    COP_TRY(volumeFields.rejectUnknown("volume options"));
+  }
+  fields.accept({"bind", "consistency", "image"});
+  COP_TRY(fields.rejectUnknown("a volume"));
+  return volume;
+}
+
+Result<ServiceVolume> parseTmpfsEntry(const std::string& text, const Node& node,
+                                      const std::string& path) {
+  ServiceVolume volume;
+  volume.type = ServiceVolume::Type::kTmpfs;
+  volume.typeName = "tmpfs";
+  volume.origin = originOf(node, path);
+  const std::size_t colon = text.find(':');
+  volume.target = text.substr(0, colon);
+  if (volume.target.empty() || volume.target.front() != '/') {
+    return failAt(node, path, "a tmpfs mount needs an absolute path, found '" + text + "'");
+  }
+  if (colon != std::string::npos) {
+    std::string options = text.substr(colon + 1);
+    std::size_t from = 0;
+    while (from <= options.size()) {
+      const std::size_t comma = options.find(',', from);
+      const std::string option =
+          options.substr(from, comma == std::string::npos ? comma : comma - from);
+      if (option.starts_with("size=")) {
+        auto size = parseBytes(option.substr(5));
+        if (!size) {
+          return failAt(node, path, "invalid tmpfs size in '" + text + "'");
+        }
+        volume.tmpfsSizeBytes = size;
+      }
+      if (comma == std::string::npos) {
+        break;
+      }
+      from = comma + 1;
+    }
+  }
+  return volume;
+}
+
+Result<FileReference> parseFileReference(const Node& item, const std::string& path) {
+  FileReference ref;
+  ref.origin = originOf(item, path);
+  if (item.isScalar()) {
+    ref.source = item.text();
+    return ref;
+  }
+  COP_ASSIGN_OR_RETURN(fields, MappingReader::open(item, path));
+  COP_ASSIGN_OR_RETURN(source, fields.string("source"));
+  if (!source) {
+    return failAt(item, path, "a reference needs a source");
+  }
+  ref.source = *source;
+  COP_ASSIGN_OR_RETURN(target, fields.string("target"));
+  ref.target = target.value_or("");
+  if (const Node* mode = fields.get("mode")) {
+    COP_ASSIGN_OR_RETURN(parsed, asFileMode(*mode, fields.pathOf("mode")));
+    ref.mode = parsed;
+  }
+  ref.hasOwner = fields.get("uid") != nullptr || fields.get("gid") != nullptr;
+  COP_TRY(fields.rejectUnknown("a secret or config reference"));
+  return ref;
+}
+
+Status parseFileReferences(MappingReader& fields, std::string_view key,
+                           std::vector<FileReference>& out) {
+  const Node* list = fields.get(key);
+  if (list == nullptr) {
+    return {};
+  }
+  const std::string path = fields.pathOf(key);
+  if (!list->isSequence()) {
+    return failAt(*list, path, "expected a list, found " + list->describe());
+  }
+  for (std::size_t i = 0; i < list->items().size(); ++i) {
+    COP_ASSIGN_OR_RETURN(ref, parseFileReference(list->items()[i], indexPath(path, i)));
+    out.push_back(std::move(ref));
+  }
+  return {};
+}
+
+}  // namespace
+
+Status parseStorage(MappingReader& fields, Service& service, ParseContext& context) {
+  if (const Node* volumes = fields.get("volumes")) {
+    const std::string path = fields.pathOf("volumes");
+    if (!volumes->isSequence()) {
+      return failAt(*volumes, path, "expected a list of volumes, found " + volumes->describe());
+    }
+    for (std::size_t i = 0; i < volumes->items().size(); ++i) {
+      const Node& item = volumes->items()[i];
+      const std::string itemPath = indexPath(path, i);
+      ServiceVolume volume;
+      if (item.isMapping()) {
+        COP_ASSIGN_OR_RETURN(parsed, parseLongVolume(item, itemPath));
+        volume = std::move(parsed);
+      } else {
+        COP_ASSIGN_OR_RETURN(text, asString(item, itemPath));
+        auto spec = parseVolumeSpec(text);
+        if (!spec) {
+          return failAt(item, itemPath, spec.error().message);
+        }
+        volume.type = volumeType(spec->type);
+        volume.typeName = spec->type;
+        volume.source = spec->source;
+        volume.target = spec->target;
+        volume.readOnly = spec->readOnly;
+        volume.origin = originOf(item, itemPath);
+      }
+      readBindSource(volume, context);
+      service.volumes.push_back(std::move(volume));
+    }
+  }
+  if (const Node* tmpfs = fields.get("tmpfs")) {
+    const std::string path = fields.pathOf("tmpfs");
+    COP_ASSIGN_OR_RETURN(entries, asStringList(*tmpfs, path));
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const Node& at = tmpfs->isSequence() ? tmpfs->items()[i] : *tmpfs;
+      COP_ASSIGN_OR_RETURN(volume, parseTmpfsEntry(entries[i], at, indexPath(path, i)));
+      service.volumes.push_back(std::move(volume));
+    }
+  }
+  COP_TRY(parseFileReferences(fields, "secrets", service.secrets));
+  COP_TRY(parseFileReferences(fields, "configs", service.configs));
+  return {};
+}
+
+}  // namespace cop::load::detail

@@ -1,0 +1,166 @@
+#include "operator/translate/names.h"
+
+#include <cctype>
+#include <cstdint>
+
+namespace cop::translate {
+
+namespace {
+
+constexpr std::size_t kMaxSubdomainLength = 253;
+constexpr std::size_t kHashLength = 8;
+constexpr std::string_view kDigitPrefix = "s-";  // DNS-1035 labels cannot start with a digit
+
+bool isLowerAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool isAlnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+}  // namespace
+
+std::string shortHash(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < kHashLength; ++i) {
+    out += kHex[(hash >> (60 - 4 * i)) & 0xF];
+  }
+  return out;
+}
+
+std::string sanitizeName(std::string_view name) {
+  if (isDns1035Label(name)) {
+    return std::string(name);
+  }
+  std::string out;
+  for (char c : name) {
+    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char mapped = isLowerAlnum(lower) ? lower : '-';
+    if (mapped == '-' && (out.empty() || out.back() == '-')) {
+      continue;
+    }
+    out += mapped;
+  }
+  while (!out.empty() && out.back() == '-') {
+    out.pop_back();
+  }
+  if (out.empty()) {
+    out = "s-" + shortHash(name);
+  } else if (!(out.front() >= 'a' && out.front() <= 'z')) {
+    out = std::string(kDigitPrefix) + out;
+  }
+  if (out.size() > kMaxLabelLength) {
+    out.resize(kMaxLabelLength - kHashLength - 1);
+    while (!out.empty() && out.back() == '-') {
+      out.pop_back();
+    }
+    out += "-" + shortHash(name);
+  }
+  return out;
+}
+
+bool isDns1123Label(std::string_view name) {
+  if (name.empty() || name.size() > kMaxLabelLength) {
+    return false;
+  }
+  for (char c : name) {
+    if (!isLowerAlnum(c) && c != '-') {
+      return false;
+    }
+  }
+  return isLowerAlnum(name.front()) && isLowerAlnum(name.back());
+}
+
+bool isDns1035Label(std::string_view name) {
+  return isDns1123Label(name) && name.front() >= 'a' && name.front() <= 'z';
+}
+
+bool isDns1123Subdomain(std::string_view name) {
+  if (name.empty() || name.size() > kMaxSubdomainLength) {
+    return false;
+  }
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t dot = name.find('.', start);
+    if (dot == std::string_view::npos) {
+      dot = name.size();
+    }
+    if (!isDns1123Label(name.substr(start, dot - start))) {
+      return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
+bool isQualifiedName(std::string_view key) {
+  std::string_view name = key;
+  if (const std::size_t slash = key.find('/'); slash != std::string_view::npos) {
+    if (!isDns1123Subdomain(key.substr(0, slash))) {
+      return false;
+    }
+    name = key.substr(slash + 1);
+  }
+  if (name.empty() || name.size() > kMaxLabelLength || !isAlnum(name.front()) ||
+      !isAlnum(name.back())) {
+    return false;
+  }
+  for (char c : name) {
+    if (!isAlnum(c) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool isLabelValue(std::string_view value) {
+  if (value.empty()) {
+    return true;
+  }
+  return isQualifiedName(value) && value.find('/') == std::string_view::npos;
+}
+
+bool isConfigKey(std::string_view key) {
+  if (key.empty() || key.size() > kMaxSubdomainLength || key == "." || key == "..") {
+    return false;
+  }
+  for (char c : key) {
+    if (!isAlnum(c) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string sanitizeConfigKey(std::string_view key) {
+  if (isConfigKey(key)) {
+    return std::string(key);
+  }
+  std::string out;
+  for (char c : key) {
+    out += (isAlnum(c) || c == '-' || c == '_' || c == '.') ? c : '_';
+  }
+  if (out.empty() || out == "." || out == "..") {
+    out = "value";
+  }
+  return out.substr(0, kMaxSubdomainLength);
+}
+
+Status NameRegistry::claim(const std::string& kind, const std::string& name,
+                           const std::string& owner, const load::Origin& origin) {
+  auto [it, inserted] = owners_.emplace(std::make_pair(kind, name), owner);
+  if (inserted || it->second == owner) {
+    return {};
+  }
+  return fail(owner + " and " + it->second + " both become the " + kind + " '" + name +
+                  "' once made valid Kubernetes names; rename one of them",
+              origin.path, origin.file, origin.line);
+}
+
+}  // namespace cop::translate

@@ -1,0 +1,229 @@
+// Top-level secrets -> Secrets, configs -> ConfigMaps, and the mounts that put them where
+// compose puts them (/run/secrets/<target>, a config's target). Secret material only ever
+// lands in a Secret's data: never in a pod spec, an annotation, a warning or a log line.
+
+#include <algorithm>
+#include <cctype>
+
+#include "operator/common/base64.h"
+#include "operator/translate/defaults.h"
+#include "operator/translate/stack_context.h"
+
+namespace cop::translate::detail {
+
+namespace {
+
+// Variable names that hold credentials by convention. Their values move into a Secret and
+// reach the container through secretKeyRef, so the pod spec carries no secret literal.
+constexpr std::string_view kSecretNameMarkers[] = {"PASSWORD",    "PASSWD",     "SECRET",
+                                                   "TOKEN",       "API_KEY",    "APIKEY",
+                                                   "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL"};
+
+bool looksSecret(const std::string& name, const std::string& value) {
+  if (value.empty()) {
+    return false;
+  }
+  std::string upper;
+  for (char c : name) {
+    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (upper.ends_with("_FILE")) {
+    return false;  // a path to a secret file, such as POSTGRES_PASSWORD_FILE
+  }
+  return std::any_of(
+      std::begin(kSecretNameMarkers), std::end(kSecretNameMarkers),
+      [&upper](std::string_view marker) { return upper.find(marker) != std::string::npos; });
+}
+
+bool isUtf8(const std::string& text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c >> 5) == 0x6) {
+      extra = 1;
+    } else if ((c >> 4) == 0xE) {
+      extra = 2;
+    } else if ((c >> 3) == 0x1E) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size() && extra > 0) {
+      return false;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) {
+        return false;
+      }
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string baseName(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The object a reference points to: ours (stack-prefixed) or an external one by its name.
+std::string objectName(const load::FileObject& object, const StackContext& stack) {
+  return object.external ? object.externalName : stack.stackName(object.name);
+}
+
+Object mountMode(std::uint32_t mode) {
+  return Object(static_cast<int>(mode));
+}
+
+}  // namespace
+
+void addStackSecretObjects(StackContext& stack) {
+  std::set<std::string> usedSecrets;
+  std::set<std::string> usedConfigs;
+  for (const load::Service& service : stack.project.services) {
+    for (const auto& ref : service.secrets) {
+      usedSecrets.insert(ref.source);
+    }
+    for (const auto& ref : service.configs) {
+      usedConfigs.insert(ref.source);
+    }
+  }
+  for (const std::string& name : usedSecrets) {
+    const load::FileObject& secret = stack.project.secrets.at(name);
+    if (secret.external) {
+      continue;
+    }
+    Object object = Object::object();
+    object["apiVersion"] = "v1";
+    object["kind"] = "Secret";
+    object["metadata"] = stack.metadata(stack.stackName(name), stack.stackLabels(stack.stack));
+    object["type"] = "Opaque";
+    object["data"] = Object{{sanitizeConfigKey(name), base64Encode(secret.content)}};
+    stack.objects.push_back(std::move(object));
+  }
+  for (const std::string& name : usedConfigs) {
+    const load::FileObject& config = stack.project.configs.at(name);
+    if (config.external) {
+      continue;
+    }
+    Object object = Object::object();
+    object["apiVersion"] = "v1";
+    object["kind"] = "ConfigMap";
+    object["metadata"] = stack.metadata(stack.stackName(name), stack.stackLabels(stack.stack));
+    const std::string key = sanitizeConfigKey(name);
+    if (isUtf8(config.content)) {
+      object["data"] = Object{{key, config.content}};
+    } else {
+      object["binaryData"] = Object{{key, base64Encode(config.content)}};
+    }
+    stack.objects.push_back(std::move(object));
+  }
+}
+
+Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {
+  const load::Service& s = svc.service;
+  // Secrets with a relative target share one projected volume at /run/secrets.
+  Object projectedSources = Object::array();
+  for (const load::FileReference& ref : s.secrets) {
+    const load::FileObject& secret = stack.project.secrets.at(ref.source);
+    if (ref.hasOwner) {
+      stack.warn(ref.origin,
+                 "uid and gid are not carried over: the secret's files belong to the "
+                 "pod's fsGroup");
+    }
+    const std::string target = ref.target.empty() ? ref.source : ref.target;
+    const std::string key = sanitizeConfigKey(ref.source);
+    const std::uint32_t mode = ref.mode.value_or(kDefaultSecretMode);
+    if (target.starts_with('/')) {
+      const std::string volumeName = sanitizeName("secret-" + ref.source);
+      const std::string fileName = sanitizeConfigKey(baseName(target));
+      svc.volumes.push_back(Object{
+          {"name", volumeName},
+          {"secret",
+           Object{{"secretName", objectName(secret, stack)},
+                  {"items", Object::array({Object{
+                                {"key", key}, {"path", fileName}, {"mode", mountMode(mode)}}})},
+                  {"defaultMode", mountMode(kDefaultSecretMode)}}}});
+      svc.mounts.push_back(Object{
+          {"name", volumeName}, {"mountPath", target}, {"subPath", fileName}, {"readOnly", true}});
+      continue;
+    }
+    projectedSources.push_back(Object{
+        {"secret",
+         Object{{"name", objectName(secret, stack)},
+                {"items", Object::array({Object{
+                              {"key", key}, {"path", target}, {"mode", mountMode(mode)}}})}}}});
+  }
+  if (!projectedSources.empty()) {
+    svc.volumes.push_back(
+        Object{{"name", "secrets"},
+               {"projected", Object{{"sources", std::move(projectedSources)},
+                                    {"defaultMode", mountMode(kDefaultSecretMode)}}}});
+    svc.mounts.push_back(
+        Object{{"name", "secrets"}, {"mountPath", kSecretsDir}, {"readOnly", true}});
+  }
+  for (const load::FileReference& ref : s.configs) {
+    const load::FileObject& config = stack.project.configs.at(ref.source);
+    if (ref.hasOwner) {
+      stack.warn(ref.origin,
+                 "uid and gid are not carried over: the config's files belong to the "
+                 "pod's fsGroup");
+    }
+    std::string target = ref.target.empty() ? "/" + ref.source : ref.target;
+    if (!target.starts_with('/')) {
+      target = "/" + target;
+    }
+    const std::string key = sanitizeConfigKey(ref.source);
+    const std::string fileName = sanitizeConfigKey(baseName(target));
+    const std::string volumeName = sanitizeName("config-" + ref.source);
+    for (const auto& mount : svc.mounts) {
+      if (mount["mountPath"] == target) {
+        return stack.failAt(ref.origin, "two mounts share the target " + target);
+      }
+    }
+    svc.volumes.push_back(Object{
+        {"name", volumeName},
+        {"configMap", Object{{"name", objectName(config, stack)},
+                             {"items", Object::array({Object{{"key", key},
+                                                             {"path", fileName},
+                                                             {"mode", mountMode(ref.mode.value_or(
+                                                                          kDefaultConfigMode))}}})},
+                             {"defaultMode", mountMode(kDefaultConfigMode)}}}});
+    svc.mounts.push_back(Object{
+        {"name", volumeName}, {"mountPath", target}, {"subPath", fileName}, {"readOnly", true}});
+  }
+  return {};
+}
+
+Status addEnvironment(ServiceContext& svc, StackContext& stack) {
+  const load::Service& s = svc.service;
+  Object secretData = Object::object();
+  const std::string secretName = sanitizeName(stack.stack + "-" + svc.name + "-env");
+  for (const auto& [name, value] : s.environment) {
+    if (looksSecret(name, value)) {
+      const std::string key = sanitizeConfigKey(name);
+      secretData[key] = base64Encode(value);
+      svc.env.push_back(Object{
+          {"name", name},
+          {"valueFrom", Object{{"secretKeyRef", Object{{"name", secretName}, {"key", key}}}}}});
+    } else {
+      svc.env.push_back(Object{{"name", name}, {"value", escapeDollar(value)}});
+    }
+  }
+  if (!secretData.empty()) {
+    COP_TRY(stack.names.claim("Secret", secretName, "the environment of service '" + s.name + "'",
+                              s.originOf("environment")));
+    Object object = Object::object();
+    object["apiVersion"] = "v1";
+    object["kind"] = "Secret";
+    object["metadata"] = stack.metadata(secretName, svc.labels);
+    object["type"] = "Opaque";
+    object["data"] = std::move(secretData);
+    stack.objects.push_back(std::move(object));
+  }
+  return {};
+}
+
+}  // namespace cop::translate::detail

@@ -1,0 +1,145 @@
+// A Service for every compose service, named after it, so that the compose name resolves by
+// DNS as it does under compose: ClusterIP with the published and exposed ports, headless
+// when there are none. Network aliases and link aliases become extra Services.
+
+#include <map>
+
+#include "operator/translate/defaults.h"
+#include "operator/translate/stack_context.h"
+
+namespace cop::translate::detail {
+
+namespace {
+
+constexpr std::string_view kServiceTypeLabel = "kompose.service.type";
+
+std::string upperProtocol(const std::string& protocol) {
+  return protocol == "udp" ? "UDP" : protocol == "sctp" ? "SCTP" : "TCP";
+}
+
+std::string lowerProtocol(const std::string& upper) {
+  return upper == "UDP" ? "udp" : upper == "SCTP" ? "sctp" : "tcp";
+}
+
+Result<Object> servicePorts(const ServiceContext& svc, const StackContext& stack) {
+  const load::Service& s = svc.service;
+  // (port, protocol) -> target; the same Service port cannot lead to two targets.
+  std::map<std::pair<int, std::string>, int> seen;
+  Object ports = Object::array();
+  auto add = [&](int port, int target, const std::string& protocol, const std::string& appProtocol,
+                 const load::Origin& origin) -> Status {
+    const std::string proto = upperProtocol(protocol);
+    auto [it, inserted] = seen.emplace(std::make_pair(port, proto), target);
+    if (!inserted) {
+      if (it->second != target) {
+        return stack.failAt(origin, "port " + std::to_string(port) + "/" + protocol +
+                                        " is published twice, to " + std::to_string(it->second) +
+                                        " and to " + std::to_string(target));
+      }
+      return {};
+    }
+    Object entry = Object::object();
+    entry["name"] = lowerProtocol(proto) + "-" + std::to_string(port);
+    entry["port"] = port;
+    entry["targetPort"] = target;
+    entry["protocol"] = proto;
+    if (!appProtocol.empty()) {
+      entry["appProtocol"] = appProtocol;
+    }
+    ports.push_back(std::move(entry));
+    return {};
+  };
+  for (const load::Port& port : s.ports) {
+    if (!port.hostIp.empty()) {
+      stack.warn(port.origin, "the host address " + port.hostIp +
+                                  " is not carried over: a Service listens on its cluster address");
+    }
+    COP_TRY(add(port.published.value_or(port.target), port.target, port.protocol, port.appProtocol,
+                port.origin));
+  }
+  for (const load::ExposedPort& port : s.expose) {
+    COP_TRY(add(port.port, port.port, port.protocol, "", port.origin));
+  }
+  return ports;
+}
+
+Result<std::string> serviceType(const load::Service& s, const StackContext& stack) {
+  auto it = s.labels.find(std::string(kServiceTypeLabel));
+  if (it == s.labels.end()) {
+    return std::string();
+  }
+  std::string type;
+  for (char c : it->second) {
+    type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (type == "clusterip") {
+    return std::string("ClusterIP");
+  }
+  if (type == "nodeport") {
+    return std::string("NodePort");
+  }
+  if (type == "loadbalancer") {
+    return std::string("LoadBalancer");
+  }
+  if (type == "headless") {
+    return std::string("Headless");
+  }
+  return stack.failAt(s.originOf("labels"),
+                      "unknown kompose.service.type '" + it->second +
+                          "' (expected clusterip, nodeport, loadbalancer or headless)");
+}
+
+}  // namespace
+
+Status addServiceObjects(ServiceContext& svc, StackContext& stack) {
+  const load::Service& s = svc.service;
+  COP_ASSIGN_OR_RETURN(ports, servicePorts(svc, stack));
+  COP_ASSIGN_OR_RETURN(type, serviceType(s, stack));
+  if (ports.empty() && !type.empty() && type != "Headless") {
+    return stack.failAt(s.originOf("labels"), "a " + type + " Service needs ports");
+  }
+  std::vector<std::pair<std::string, load::Origin>> names{{svc.name, s.origin}};
+  for (const auto& [network, attachment] : s.networks) {
+    for (const std::string& alias : attachment.aliases) {
+      names.emplace_back(alias, attachment.origin);
+    }
+  }
+  for (const auto& other : stack.project.services) {
+    for (const auto& [target, alias] : other.links) {
+      if (target == s.name && !alias.empty()) {
+        names.emplace_back(alias, other.originOf("links"));
+      }
+    }
+  }
+  for (const auto& [name, origin] : names) {
+    const std::string serviceName = sanitizeName(name);
+    if (serviceName == svc.name && name != s.name) {
+      continue;  // an alias equal to the service's own name adds nothing
+    }
+    COP_TRY(stack.names.claim("Service", serviceName,
+                              name == s.name ? "service '" + s.name + "'"
+                                             : "alias '" + name + "' of service '" + s.name + "'",
+                              origin));
+    Object object = Object::object();
+    object["apiVersion"] = "v1";
+    object["kind"] = "Service";
+    object["metadata"] = stack.metadata(serviceName, svc.labels);
+    Object spec = Object::object();
+    spec["selector"] = svc.selector;
+    if (ports.empty() || type == "Headless") {
+      spec["clusterIP"] = "None";  // headless: the name resolves to the pods
+    } else if (!type.empty()) {
+      spec["type"] = type;
+    } else {
+      spec["type"] = "ClusterIP";
+    }
+    if (!ports.empty()) {
+      spec["ports"] = ports;
+    }
+    object["spec"] = std::move(spec);
+    stack.objects.push_back(std::move(object));
+  }
+  return {};
+}
+
+}  // namespace cop::translate::detail

@@ -1,0 +1,83 @@
+#pragma once
+
+// Internal to the translator: what every part needs while one stack is translated, and the
+// per-service state that the parts fill in (pod volumes, mounts, ports).
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "operator/translate/names.h"
+#include "operator/translate/translator.h"
+
+namespace cop::translate::detail {
+
+struct StackContext {
+  const load::Project& project;
+  const TranslateOptions& options;
+  Warnings& warnings;
+  std::string stack;           // the sanitised project name
+  std::string serviceAccount;  // one per stack
+  NameRegistry names;
+  std::vector<Object> objects;
+  std::set<std::string> emittedClaims;  // PVC names already added
+  std::set<std::string> usedNetworks;   // sanitised compose networks with members
+
+  // Labels every object of the stack carries.
+  Object stackLabels(const std::string& appName) const;
+  // metadata: name, namespace (when set), labels.
+  Object metadata(const std::string& name, Object labels) const;
+  // "<stack>-<suffix>" as a valid name.
+  std::string stackName(std::string_view suffix) const;
+
+  void warn(const load::Origin& origin, std::string message) const;
+  Unexpected<Error> failAt(const load::Origin& origin, std::string message) const;
+};
+
+struct ContainerPort {
+  std::uint16_t port = 0;
+  std::string protocol;  // TCP | UDP | SCTP
+};
+
+struct ServiceContext {
+  const load::Service& service;
+  std::string name;                           // the Kubernetes name of the service
+  Object labels;                              // stack labels + service labels
+  Object userLabels = Object::object();       // compose labels that are valid Kubernetes labels
+  Object userAnnotations = Object::object();  // compose labels that are not, and annotations
+  Object selector;                            // the workload's selector (stable across updates)
+  Object volumes = Object::array();
+  Object mounts = Object::array();
+  Object env = Object::array();
+  std::vector<ContainerPort> containerPorts;
+  bool mountsReadWriteOnceClaim = false;
+  bool externalEgress = false;  // not all of its networks are internal
+  std::string workloadKind;     // Deployment | DaemonSet | StatefulSet | Job
+};
+
+// Parts, one per file.
+Status checkForbidden(const load::Service& service, const StackContext& stack);
+Result<Object> podSecurityContext(const load::Service& service, const StackContext& stack);
+Result<Object> containerSecurityContext(const load::Service& service, const StackContext& stack);
+
+Status addStorage(ServiceContext& svc, StackContext& stack);
+Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack);
+void addStackSecretObjects(StackContext& stack);  // Secrets and ConfigMaps from top level
+Status addEnvironment(ServiceContext& svc, StackContext& stack);
+
+Object resourceRequirements(const load::Service& service, const StackContext& stack);
+void addProbes(Object& container, const ServiceContext& svc, const StackContext& stack);
+
+Result<Object> podTemplate(ServiceContext& svc, StackContext& stack);
+Result<Object> workload(ServiceContext& svc, StackContext& stack);
+Status addServiceObjects(ServiceContext& svc, StackContext& stack);
+void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack);
+
+// Escapes '$' for fields in which Kubernetes expands $(VAR) (command, args, env values),
+// so that compose's literal text reaches the container unchanged.
+std::string escapeDollar(const std::string& text);
+
+// The compose networks a service is on (sanitised); `default` when it names none.
+std::vector<std::string> serviceNetworks(const load::Service& service);
+
+}  // namespace cop::translate::detail

@@ -1,0 +1,171 @@
+#include "operator/translate/translator.h"
+
+#include <algorithm>
+
+#include "operator/translate/defaults.h"
+#include "operator/translate/stack_context.h"
+
+namespace cop::translate {
+
+namespace {
+
+using detail::ServiceContext;
+using detail::StackContext;
+
+// kompose labels we act on; they configure conversion and are not copied to objects.
+constexpr std::string_view kConsumedKomposeLabels[] = {
+    "kompose.controller.type", "kompose.volume.size", "kompose.volume.storage-class-name",
+    "kompose.service.type"};
+constexpr std::string_view kReservedPrefixes[] = {"app.kubernetes.io/", "compose.operator.dev/",
+                                                  "net.compose.operator.dev/"};
+
+// Apply order, as Helm installs: what others reference comes first.
+constexpr std::string_view kKindOrder[] = {
+    "ServiceAccount", "Secret",    "ConfigMap", "PersistentVolumeClaim", "Service", "Deployment",
+    "StatefulSet",    "DaemonSet", "Job",       "NetworkPolicy"};
+
+std::size_t kindRank(const std::string& kind) {
+  auto it = std::find(std::begin(kKindOrder), std::end(kKindOrder), kind);
+  return static_cast<std::size_t>(it - std::begin(kKindOrder));
+}
+
+void classifyLabels(const load::Service& s, ServiceContext& svc, const StackContext& stack) {
+  auto place = [&](const std::string& key, const std::string& value, const std::string& field) {
+    if (key.starts_with("kompose.")) {
+      if (std::find(std::begin(kConsumedKomposeLabels), std::end(kConsumedKomposeLabels), key) ==
+          std::end(kConsumedKomposeLabels)) {
+        stack.warn(s.originOf(field), "the kompose label " + key + " is not supported; ignored");
+      }
+      return;
+    }
+    for (std::string_view prefix : kReservedPrefixes) {
+      if (key.starts_with(prefix) || key == "app.kubernetes.io/instance") {
+        stack.warn(s.originOf(field), "the label " + key +
+                                          " is reserved for the operator (and GitOps tools); it "
+                                          "becomes an annotation");
+        svc.userAnnotations[key] = value;
+        return;
+      }
+    }
+    if (!isQualifiedName(key)) {
+      stack.warn(s.originOf(field),
+                 "'" + key + "' is not a valid Kubernetes label or annotation key; ignored");
+      return;
+    }
+    if (isLabelValue(value)) {
+      svc.userLabels[key] = value;
+    } else {
+      svc.userAnnotations[key] = value;
+    }
+  };
+  for (const auto& [key, value] : s.labels) {
+    place(key, value, "labels");
+  }
+  for (const auto& [key, value] : s.deploy.labels) {
+    place(key, value, "deploy.labels");
+  }
+  for (const auto& [key, value] : s.annotations) {
+    if (!isQualifiedName(key)) {
+      stack.warn(s.originOf("annotations"), "'" + key + "' is not a valid annotation key; ignored");
+      continue;
+    }
+    svc.userAnnotations[key] = value;
+  }
+}
+
+Status checkImage(const load::Service& s, const StackContext& stack) {
+  const bool supplied = stack.options.images.contains(s.name);
+  if (s.image.empty() && !supplied) {
+    if (s.hasBuild) {
+      return stack.failAt(s.originOf("build"),
+                          "the service is built from source and has no image; a cluster cannot "
+                          "build it: push an image and pass --image " +
+                              s.name + "=REF");
+    }
+    return stack.failAt(s.origin, "the service has no image");
+  }
+  if (s.hasBuild) {
+    stack.warn(s.originOf("build"), "build is not carried over: the image " +
+                                        (supplied ? stack.options.images.at(s.name) : s.image) +
+                                        " is used");
+  }
+  const std::string& image = supplied ? stack.options.images.at(s.name) : s.image;
+  if (image.empty() || image.find_first_of(" \t\n\"'") != std::string::npos) {
+    return stack.failAt(s.originOf("image"), "'" + image + "' is not a valid image reference");
+  }
+  return {};
+}
+
+Object serviceAccountObject(const StackContext& stack) {
+  Object object = Object::object();
+  object["apiVersion"] = "v1";
+  object["kind"] = "ServiceAccount";
+  object["metadata"] = stack.metadata(stack.serviceAccount, stack.stackLabels(stack.stack));
+  // Pods of compose services never talk to the Kubernetes API.
+  object["automountServiceAccountToken"] = false;
+  return object;
+}
+
+}  // namespace
+
+Result<std::vector<Object>> translate(const load::Project& project, const TranslateOptions& options,
+                                      Warnings& warnings) {
+  StackContext stack{project, options, warnings, sanitizeName(project.name), "", {}, {}, {}, {}};
+  stack.serviceAccount = stack.stack;
+  if (!options.namespaceName.empty() && !isDns1123Label(options.namespaceName)) {
+    return fail(
+        "the namespace '" + options.namespaceName +
+        "' is not a valid name (lower-case letters, digits and '-', at most 63 characters)");
+  }
+  for (const auto& [service, image] : options.images) {
+    if (project.findService(service) == nullptr) {
+      return fail("--image names the service '" + service +
+                  "', which is not an enabled service of the project");
+    }
+  }
+  if (project.services.empty()) {
+    warnings.add("the project has no enabled services; nothing to convert", "services");
+    return std::vector<Object>();
+  }
+  stack.objects.push_back(serviceAccountObject(stack));
+  detail::addStackSecretObjects(stack);
+
+  std::vector<ServiceContext> services;
+  services.reserve(project.services.size());
+  for (const load::Service& s : project.services) {
+    ServiceContext svc{s, sanitizeName(s.name), {}, {}};
+    COP_TRY(stack.names.claim("workload", svc.name, "service '" + s.name + "'", s.origin));
+    COP_TRY(checkImage(s, stack));
+    for (const load::IgnoredKey& ignored : s.ignored) {
+      stack.warn(ignored.origin, "not carried over to Kubernetes: " + ignored.reason);
+    }
+    svc.labels = stack.stackLabels(svc.name);
+    svc.labels[std::string(kServiceLabel)] = svc.name;
+    svc.selector =
+        Object{{std::string(kStackLabel), stack.stack}, {std::string(kServiceLabel), svc.name}};
+    classifyLabels(s, svc, stack);
+    COP_ASSIGN_OR_RETURN(object, detail::workload(svc, stack));
+    stack.objects.push_back(std::move(object));
+    COP_TRY(detail::addServiceObjects(svc, stack));
+    services.push_back(std::move(svc));
+  }
+  detail::addNetworkPolicies(services, stack);
+  for (const Object& object : stack.objects) {
+    const std::string name = object["metadata"]["name"].get<std::string>();
+    if (!isDns1123Subdomain(name)) {
+      return fail("internal error: generated an invalid name '" + name + "'");
+    }
+  }
+  std::stable_sort(
+      stack.objects.begin(), stack.objects.end(), [](const Object& a, const Object& b) {
+        const std::size_t ra = kindRank(a["kind"].get<std::string>());
+        const std::size_t rb = kindRank(b["kind"].get<std::string>());
+        if (ra != rb) {
+          return ra < rb;
+        }
+        return a["metadata"]["name"].get<std::string>() < b["metadata"]["name"].get<std::string>();
+      });
+  return std::move(stack.objects);
+}
+
+}  // namespace cop::translate
