@@ -168,6 +168,12 @@ int runConvert(const std::vector<std::string>& args,
     }
   }
   options.load.environment = environment;
+  {
+    // compose names a project after its directory; "compose.yaml" alone has none to read.
+    std::error_code ec;
+    const auto dir = std::filesystem::absolute(options.load.files.front(), ec).parent_path();
+    options.load.defaultProjectName = ec ? "" : dir.filename().string();
+  }
 
   FileSystemReader reader;
   Warnings warnings;

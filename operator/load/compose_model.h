@@ -190,7 +190,9 @@ struct Service {
   KubernetesExtension kubernetes;
 
   std::vector<IgnoredKey> ignored;
-  Origin originOf(const std::string& field) const;  // origin.path + "." + field
+  std::map<std::string, int> keyLines;  // line of each key of the service, for errors
+  // Where a field of the service is: its path, and the line of its top-level key.
+  Origin originOf(const std::string& field) const;
 };
 
 struct Network {

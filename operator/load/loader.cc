@@ -439,6 +439,10 @@ class ProjectLoader {
         source = "name";
       }
     }
+    if (raw.empty() && !options_.defaultProjectName.empty()) {
+      raw = options_.defaultProjectName;
+      source = "the project directory's name";
+    }
     if (raw.empty()) {
       const std::string dir = normalizePath(projectDir_.empty() ? "." : projectDir_);
       const std::size_t slash = dir.rfind('/');

@@ -26,7 +26,10 @@ struct LoadOptions {
   // the custom resource for the operator.
   std::map<std::string, std::string> environment;
   std::vector<std::string> profiles;  // empty: COMPOSE_PROFILES, if set
-  std::string projectName;            // explicit name; empty: COMPOSE_PROJECT_NAME, `name:`, dir
+  std::string projectName;            // explicit name; empty: COMPOSE_PROJECT_NAME, `name:`, ...
+  // ... then this (the CLI passes the project directory's real name), then the directory
+  // part of the first file's path.
+  std::string defaultProjectName;
   YamlLimits limits;
 };
 

@@ -218,6 +218,11 @@ Result<Service> parseService(const std::string& name, const Node& node, ParseCon
   Service service;
   service.name = name;
   service.origin = detail::originOf(node, path);
+  if (node.isMapping()) {
+    for (const auto& entry : node.entries()) {
+      service.keyLines[entry.key] = entry.value.mark().line;
+    }
+  }
 
   COP_TRY(parseScalars(fields, service));
   COP_TRY(detail::parseEnvironment(fields, service, context));
@@ -246,6 +251,10 @@ Result<Service> parseService(const std::string& name, const Node& node, ParseCon
 Origin Service::originOf(const std::string& field) const {
   Origin out = origin;
   out.path = childPath(origin.path, field);
+  if (auto it = keyLines.find(field.substr(0, field.find('.')));
+      it != keyLines.end() && it->second > 0) {
+    out.line = it->second;
+  }
   return out;
 }
 

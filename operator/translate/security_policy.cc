@@ -77,7 +77,7 @@ ParsedUser parseUser(const std::string& user) {
   const std::size_t colon = user.find(':');
   const std::string name = user.substr(0, colon);
   const std::string group = colon == std::string::npos ? "" : user.substr(colon + 1);
-  parsed.uid = parseId(name);
+  parsed.uid = name == "root" ? std::optional<std::int64_t>(0) : parseId(name);
   parsed.named = !parsed.uid.has_value();
   parsed.root = name == "root" || (parsed.uid && *parsed.uid == 0);
   if (!group.empty()) {

@@ -98,7 +98,7 @@ Status addServiceObjects(ServiceContext& svc, StackContext& stack) {
   if (ports.empty() && !type.empty() && type != "Headless") {
     return stack.failAt(s.originOf("labels"), "a " + type + " Service needs ports");
   }
-  std::vector<std::pair<std::string, load::Origin>> names{{svc.name, s.origin}};
+  std::vector<std::pair<std::string, load::Origin>> names{{s.name, s.origin}};
   for (const auto& [network, attachment] : s.networks) {
     for (const std::string& alias : attachment.aliases) {
       names.emplace_back(alias, attachment.origin);
