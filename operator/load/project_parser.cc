@@ -61,7 +61,9 @@ Result<std::map<std::string, Network>> parseNetworks(const Node* node, Warnings&
     for (std::string_view key :
          {"driver", "driver_opts", "attachable", "enable_ipv4", "enable_ipv6", "ipam", "labels"}) {
       if (const Node* ignored = fields.get(key)) {
-        if (key != "labels" && key != "attachable" && key != "enable_ipv4") {
+        const bool defaultDriver = key == "driver" && ignored->isScalar() &&
+                                   (ignored->text() == "bridge" || ignored->text() == "overlay");
+        if (key != "labels" && key != "attachable" && key != "enable_ipv4" && !defaultDriver) {
           warnings.add("network " + std::string(key) +
                            " is ignored: the cluster's network plugin "
                            "provides pod networking",

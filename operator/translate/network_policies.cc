@@ -67,10 +67,9 @@ void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContex
   for (const ServiceContext& svc : services) {
     Object ports = Object::array();
     std::set<std::pair<int, std::string>> seen;
+    // Every `ports` entry is published (compose picks a host port when none is given);
+    // `expose` stays internal.
     for (const load::Port& port : svc.service.ports) {
-      if (!port.published) {
-        continue;
-      }
       const std::string protocol = port.protocol == "udp"    ? "UDP"
                                    : port.protocol == "sctp" ? "SCTP"
                                                              : "TCP";

@@ -257,6 +257,13 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack) {
   if (!selector.is_null()) {
     spec["nodeSelector"] = std::move(selector);
   }
+  if (auto secret = s.labels.find("kompose.image-pull-secret"); secret != s.labels.end()) {
+    if (!isDns1123Subdomain(secret->second)) {
+      return stack.failAt(s.originOf("labels"),
+                          "the image pull secret '" + secret->second + "' is not a valid name");
+    }
+    spec["imagePullSecrets"] = Object::array({Object{{"name", secret->second}}});
+  }
   spec["containers"] = Object::array({std::move(container)});
   spec["volumes"] = svc.volumes;
 

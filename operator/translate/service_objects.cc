@@ -3,6 +3,7 @@
 // when there are none. Network aliases and link aliases become extra Services.
 
 #include <map>
+#include <set>
 
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
@@ -17,6 +18,23 @@ std::string upperProtocol(const std::string& protocol) {
   return protocol == "udp" ? "UDP" : protocol == "sctp" ? "SCTP" : "TCP";
 }
 
+// IANA service names, as Kubernetes port names must be: at most 15 characters of lower-case
+// letters, digits and '-', at least one letter, no '-' at either end or twice in a row.
+bool isPortName(const std::string& name) {
+  if (name.empty() || name.size() > 15 || name.front() == '-' || name.back() == '-' ||
+      name.find("--") != std::string::npos) {
+    return false;
+  }
+  bool letter = false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return false;
+    }
+    letter = letter || (c >= 'a' && c <= 'z');
+  }
+  return letter;
+}
+
 std::string lowerProtocol(const std::string& upper) {
   return upper == "UDP" ? "udp" : upper == "SCTP" ? "sctp" : "tcp";
 }
@@ -26,8 +44,9 @@ Result<Object> servicePorts(const ServiceContext& svc, const StackContext& stack
   // (port, protocol) -> target; the same Service port cannot lead to two targets.
   std::map<std::pair<int, std::string>, int> seen;
   Object ports = Object::array();
+  std::set<std::string> names;
   auto add = [&](int port, int target, const std::string& protocol, const std::string& appProtocol,
-                 const load::Origin& origin) -> Status {
+                 const std::string& composeName, const load::Origin& origin) -> Status {
     const std::string proto = upperProtocol(protocol);
     auto [it, inserted] = seen.emplace(std::make_pair(port, proto), target);
     if (!inserted) {
@@ -39,7 +58,16 @@ Result<Object> servicePorts(const ServiceContext& svc, const StackContext& stack
       return {};
     }
     Object entry = Object::object();
-    entry["name"] = lowerProtocol(proto) + "-" + std::to_string(port);
+    const std::string generated = lowerProtocol(proto) + "-" + std::to_string(port);
+    const std::string name =
+        isPortName(composeName) && !names.contains(composeName) ? composeName : generated;
+    if (!composeName.empty() && name != composeName) {
+      stack.warn(origin, "the port name '" + composeName +
+                             "' is not a valid Kubernetes port name (or is taken); using " +
+                             generated);
+    }
+    names.insert(name);
+    entry["name"] = name;
     entry["port"] = port;
     entry["targetPort"] = target;
     entry["protocol"] = proto;
@@ -55,10 +83,10 @@ Result<Object> servicePorts(const ServiceContext& svc, const StackContext& stack
                                   " is not carried over: a Service listens on its cluster address");
     }
     COP_TRY(add(port.published.value_or(port.target), port.target, port.protocol, port.appProtocol,
-                port.origin));
+                port.name, port.origin));
   }
   for (const load::ExposedPort& port : s.expose) {
-    COP_TRY(add(port.port, port.port, port.protocol, "", port.origin));
+    COP_TRY(add(port.port, port.port, port.protocol, "", "", port.origin));
   }
   return ports;
 }

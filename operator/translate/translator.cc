@@ -15,7 +15,7 @@ using detail::StackContext;
 // kompose labels we act on; they configure conversion and are not copied to objects.
 constexpr std::string_view kConsumedKomposeLabels[] = {
     "kompose.controller.type", "kompose.volume.size", "kompose.volume.storage-class-name",
-    "kompose.service.type"};
+    "kompose.service.type", "kompose.image-pull-secret"};
 constexpr std::string_view kReservedPrefixes[] = {"app.kubernetes.io/", "compose.operator.dev/",
                                                   "net.compose.operator.dev/"};
 
