@@ -22,6 +22,7 @@ constexpr std::size_t kMaxEnvFileBytes = 1024 * 1024;
 constexpr int kMaxExtendsDepth = 64;
 constexpr int kMaxIncludeDepth = 16;
 constexpr std::string_view kDefaultEnvFile = ".env";
+constexpr std::string_view kProjectNameVariable = "COMPOSE_PROJECT_NAME";
 
 constexpr std::string_view kTopLevelKeys[] = {"version",  "name",     "include",
                                               "services", "networks", "volumes",
@@ -45,6 +46,7 @@ class ProjectLoader {
       COP_ASSIGN_OR_RETURN(document, readDocument(file, lookup()));
       COP_TRY(checkTopLevel(document, file));
       COP_TRY(resolveAllExtends(document, file, projectDir_));
+      includeChain_ = {normalizePath(file)};
       COP_TRY(applyIncludes(document, file, 0));
       if (first) {
         merged = std::move(document);
@@ -81,8 +83,22 @@ class ProjectLoader {
       if (auto it = envFileValues_.find(name); it != envFileValues_.end()) {
         return it->second;
       }
+      if (name == kProjectNameVariable && !provisionalName_.empty()) {
+        return provisionalName_;  // compose exposes the project name to interpolation
+      }
       return std::nullopt;
     };
+  }
+
+  // A variable the user set (environment or env file), ignoring the derived ones.
+  std::optional<std::string> explicitVariable(const std::string& name) const {
+    if (auto it = options_.environment.find(name); it != options_.environment.end()) {
+      return it->second;
+    }
+    if (auto it = envFileValues_.find(name); it != envFileValues_.end()) {
+      return it->second;
+    }
+    return std::nullopt;
   }
 
   // The env file(s) feed interpolation; the given environment wins over them.
@@ -133,6 +149,17 @@ class ProjectLoader {
     if (!document.isMapping()) {
       return fail("a compose file must be a mapping at the top level, found " + document.describe(),
                   {}, file, document.mark().line);
+    }
+    if (provisionalName_.empty()) {
+      provisionalName_ = options_.projectName;
+      const Node* name = document.find("name");
+      if (provisionalName_.empty() && name != nullptr && name->isScalar() &&
+          name->text().find('$') == std::string::npos) {
+        provisionalName_ = normalizeProjectName(name->text());
+      }
+      if (provisionalName_.empty()) {
+        provisionalName_ = normalizeProjectName(options_.defaultProjectName);
+      }
     }
     COP_TRY(interpolateTree(document, variables, "", warnings_));
     return document;
@@ -324,6 +351,15 @@ class ProjectLoader {
       Node included;
       for (std::size_t p = 0; p < paths.size(); ++p) {
         const std::string includedFile = joinPath(projectDir_, paths[p]);
+        if (std::find(includeChain_.begin(), includeChain_.end(), includedFile) !=
+            includeChain_.end()) {
+          std::string cycle;
+          for (const std::string& link : includeChain_) {
+            cycle += link + " -> ";
+          }
+          return failAt(item, itemPath, "circular include: " + cycle + includedFile);
+        }
+        includeChain_.push_back(includedFile);
         auto loaded = readDocument(includedFile, variables);
         if (!loaded) {
           Error error = std::move(loaded).error();
@@ -335,6 +371,7 @@ class ProjectLoader {
         COP_TRY(checkTopLevel(*loaded, includedFile));
         COP_TRY(resolveAllExtends(*loaded, includedFile, includeDir));
         COP_TRY(applyIncludes(*loaded, includedFile, depth + 1));
+        includeChain_.pop_back();
         if (p == 0) {
           included = std::move(*loaded);
         } else {
@@ -427,7 +464,8 @@ class ProjectLoader {
     std::string raw = options_.projectName;
     std::string source = "the project name";
     if (raw.empty()) {
-      if (auto fromEnv = lookup()("COMPOSE_PROJECT_NAME"); fromEnv && !fromEnv->empty()) {
+      if (auto fromEnv = explicitVariable(std::string(kProjectNameVariable));
+          fromEnv && !fromEnv->empty()) {
         raw = *fromEnv;
         source = "COMPOSE_PROJECT_NAME";
       }
@@ -467,6 +505,8 @@ class ProjectLoader {
   Warnings& warnings_;
   std::string projectDir_;
   std::map<std::string, std::string> envFileValues_;
+  std::vector<std::string> includeChain_;  // the files being included, outermost first
+  std::string provisionalName_;            // COMPOSE_PROJECT_NAME while files are interpolated
 };
 
 }  // namespace

@@ -84,6 +84,12 @@ Result<std::uint32_t> asFileMode(const Node& node, const std::string& path) {
     if (ok && value <= 0777) {
       return value;
     }
+    if (base == 10 && ok) {
+      return failAt(node, path,
+                    "the mode " + node.text() +
+                        " is decimal; write file modes in octal with a leading 0, such as 0" +
+                        node.text());
+    }
   }
   return failAt(node, path, "expected a file mode such as 0440, found " + node.describe());
 }

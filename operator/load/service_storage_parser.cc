@@ -148,7 +148,9 @@ Result<FileReference> parseFileReference(const Node& item, const std::string& pa
     COP_ASSIGN_OR_RETURN(parsed, asFileMode(*mode, fields.pathOf("mode")));
     ref.mode = parsed;
   }
-  ref.hasOwner = fields.get("uid") != nullptr || fields.get("gid") != nullptr;
+  const bool hasUid = fields.get("uid") != nullptr;
+  const bool hasGid = fields.get("gid") != nullptr;
+  ref.hasOwner = hasUid || hasGid;
   COP_TRY(fields.rejectUnknown("a secret or config reference"));
   return ref;
 }

@@ -120,7 +120,7 @@ Status addNamedVolume(ServiceContext& svc, StackContext& stack, const load::Serv
 }
 
 Status addBindFile(ServiceContext& svc, StackContext& stack, const load::ServiceVolume& v) {
-  if (v.source.starts_with('/') || v.source.starts_with('~')) {
+  if (!v.source.starts_with('.')) {  // absolute, home-relative, or a Windows drive path
     return stack.failAt(v.origin, "the host path " + v.source +
                                       " cannot be mounted: hostPath volumes are forbidden by Pod "
                                       "Security; use a named volume");
