@@ -2,7 +2,7 @@
 // bind-mounted files -> ConfigMaps, and the writable /tmp that a read-only root filesystem
 // needs. Host paths are refused: Pod Security forbids hostPath.
 
-#include <regex>
+#include <algorithm>
 
 #include "operator/load/units.h"
 #include "operator/translate/defaults.h"
@@ -15,9 +15,30 @@ namespace {
 constexpr std::string_view kKomposeSizeLabel = "kompose.volume.size";
 constexpr std::string_view kKomposeClassLabel = "kompose.volume.storage-class-name";
 
+// A storage quantity as Kubernetes writes one: digits, an optional fraction, and an optional
+// binary or decimal suffix ("1Gi", "500M", "1.5Ti").
 bool isQuantity(const std::string& text) {
-  static const std::regex kQuantity(R"(^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$)");
-  return std::regex_match(text, kQuantity);
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    return i > start;
+  };
+  if (!digits()) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) {
+      return false;
+    }
+  }
+  static constexpr std::string_view kSuffixes[] = {"",  "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+                                                   "k", "M",  "G",  "T",  "P",  "E"};
+  const std::string_view suffix = std::string_view(text).substr(i);
+  return std::find(std::begin(kSuffixes), std::end(kSuffixes), suffix) != std::end(kSuffixes);
 }
 
 std::string baseName(const std::string& path) {
