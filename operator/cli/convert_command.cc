@@ -1,6 +1,7 @@
 #include "operator/cli/convert_command.h"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "operator/cli/filesystem_reader.h"
@@ -32,103 +33,99 @@ struct UsageError {
   std::string message;
 };
 
+using FlagAction = std::function<std::optional<std::string>(const std::string&)>;  // error
+
+struct Flag {
+  std::string_view shortName;  // may be empty
+  std::string_view longName;
+  FlagAction apply;
+};
+
 Expected<ConvertArgs, UsageError> parseArgs(const std::vector<std::string>& args) {
   ConvertArgs parsed;
   std::vector<std::string> envFiles;
-  auto valueOf = [&](std::size_t& i, const std::string& flag) -> std::optional<std::string> {
-    const std::string& arg = args[i];
-    if (arg.size() > flag.size() && arg.compare(0, flag.size() + 1, flag + "=") == 0) {
-      return arg.substr(flag.size() + 1);
-    }
-    if (i + 1 < args.size()) {
-      return args[++i];
-    }
-    return std::nullopt;
+  const Flag flags[] = {
+      {"-f", "--file",
+       [&](const std::string& v) -> std::optional<std::string> {
+         parsed.load.files.push_back(v);
+         return std::nullopt;
+       }},
+      {"", "--env-file",
+       [&](const std::string& v) -> std::optional<std::string> {
+         envFiles.push_back(v);
+         return std::nullopt;
+       }},
+      {"", "--profile",
+       [&](const std::string& v) -> std::optional<std::string> {
+         parsed.load.profiles.push_back(v);
+         return std::nullopt;
+       }},
+      {"-p", "--project-name",
+       [&](const std::string& v) -> std::optional<std::string> {
+         parsed.load.projectName = v;
+         return std::nullopt;
+       }},
+      {"-n", "--namespace",
+       [&](const std::string& v) -> std::optional<std::string> {
+         parsed.translate.namespaceName = v;
+         return std::nullopt;
+       }},
+      {"", "--image",
+       [&](const std::string& v) -> std::optional<std::string> {
+         const std::size_t equals = v.find('=');
+         if (equals == std::string::npos || equals == 0 || equals + 1 == v.size()) {
+           return "--image takes SERVICE=IMAGE, got '" + v + "'";
+         }
+         parsed.translate.images[v.substr(0, equals)] = v.substr(equals + 1);
+         return std::nullopt;
+       }},
+      {"", "--security-profile",
+       [&](const std::string& v) -> std::optional<std::string> {
+         if (v == "restricted") {
+           parsed.translate.profile = translate::SecurityProfile::kRestricted;
+         } else if (v == "baseline") {
+           parsed.translate.profile = translate::SecurityProfile::kBaseline;
+         } else {
+           return "--security-profile is restricted or baseline, got '" + v + "'";
+         }
+         return std::nullopt;
+       }},
+      {"-o", "--output",
+       [&](const std::string& v) -> std::optional<std::string> {
+         if (v != "yaml" && v != "json") {
+           return "-o is yaml or json, got '" + v + "'";
+         }
+         parsed.output = v;
+         return std::nullopt;
+       }},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    auto is = [&arg](std::string_view a, std::string_view b = {}) {
-      auto matches = [&arg](std::string_view flag) {
-        return !flag.empty() &&
-               (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() &&
-                                arg[flag.size()] == '=' && flag.starts_with("--")));
-      };
-      return matches(a) || matches(b);
-    };
-    auto need = [&](const std::string& flag) -> Expected<std::string, UsageError> {
-      const std::string name = arg.starts_with(flag) ? flag : arg;
-      auto value = valueOf(i, name);
-      if (!value || value->empty()) {
-        return Unexpected(UsageError{"the flag " + name + " needs a value"});
-      }
-      return *value;
-    };
     if (arg == "-h" || arg == "--help") {
       parsed.help = true;
-    } else if (is("-f", "--file")) {
-      auto value = need(arg.starts_with("--file") ? "--file" : "-f");
-      if (!value) {
-        return Unexpected(value.error());
+      continue;
+    }
+    const Flag* flag = nullptr;
+    std::optional<std::string> value;
+    for (const Flag& candidate : flags) {
+      if (arg == candidate.shortName || arg == candidate.longName) {
+        flag = &candidate;
+      } else if (arg.starts_with(std::string(candidate.longName) + "=")) {
+        flag = &candidate;
+        value = arg.substr(candidate.longName.size() + 1);
       }
-      parsed.load.files.push_back(*value);
-    } else if (is("--env-file")) {
-      auto value = need("--env-file");
-      if (!value) {
-        return Unexpected(value.error());
-      }
-      envFiles.push_back(*value);
-    } else if (is("--profile")) {
-      auto value = need("--profile");
-      if (!value) {
-        return Unexpected(value.error());
-      }
-      parsed.load.profiles.push_back(*value);
-    } else if (is("-p", "--project-name")) {
-      auto value = need(arg.starts_with("--project-name") ? "--project-name" : "-p");
-      if (!value) {
-        return Unexpected(value.error());
-      }
-      parsed.load.projectName = *value;
-    } else if (is("-n", "--namespace")) {
-      auto value = need(arg.starts_with("--namespace") ? "--namespace" : "-n");
-      if (!value) {
-        return Unexpected(value.error());
-      }
-      parsed.translate.namespaceName = *value;
-    } else if (is("--image")) {
-      auto value = need("--image");
-      if (!value) {
-        return Unexpected(value.error());
-      }
-      const std::size_t equals = value->find('=');
-      if (equals == std::string::npos || equals == 0 || equals + 1 == value->size()) {
-        return Unexpected(UsageError{"--image takes SERVICE=IMAGE, got '" + *value + "'"});
-      }
-      parsed.translate.images[value->substr(0, equals)] = value->substr(equals + 1);
-    } else if (is("--security-profile")) {
-      auto value = need("--security-profile");
-      if (!value) {
-        return Unexpected(value.error());
-      }
-      if (*value == "restricted") {
-        parsed.translate.profile = translate::SecurityProfile::kRestricted;
-      } else if (*value == "baseline") {
-        parsed.translate.profile = translate::SecurityProfile::kBaseline;
-      } else {
-        return Unexpected(
-            UsageError{"--security-profile is restricted or baseline, got '" + *value + "'"});
-      }
-    } else if (is("-o", "--output")) {
-      auto value = need(arg.starts_with("--output") ? "--output" : "-o");
-      if (!value) {
-        return Unexpected(value.error());
-      }
-      if (*value != "yaml" && *value != "json") {
-        return Unexpected(UsageError{"-o is yaml or json, got '" + *value + "'"});
-      }
-      parsed.output = *value;
-    } else {
+    }
+    if (flag == nullptr) {
       return Unexpected(UsageError{"unknown argument '" + arg + "'"});
+    }
+    if (!value && i + 1 < args.size()) {
+      value = args[++i];
+    }
+    if (!value || value->empty()) {
+      return Unexpected(UsageError{"the flag " + arg + " needs a value"});
+    }
+    if (auto problem = flag->apply(*value)) {
+      return Unexpected(UsageError{*problem});
     }
   }
   if (!envFiles.empty()) {

@@ -16,6 +16,10 @@ constexpr int kIndent = 2;
 bool isAmbiguousWord(const std::string& text) {
   static constexpr std::string_view kWords[] = {"y",   "n",    "yes",   "no",   "on",
                                                 "off", "true", "false", "null", "~"};
+  constexpr std::size_t kLongestWord = 5;  // "false": longer text is never one of them
+  if (text.size() > kLongestWord) {
+    return false;
+  }
   std::string lower;
   for (char c : text) {
     lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

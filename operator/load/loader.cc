@@ -77,11 +77,8 @@ class ProjectLoader {
  private:
   VariableLookup lookup() const {
     return [this](const std::string& name) -> std::optional<std::string> {
-      if (auto it = options_.environment.find(name); it != options_.environment.end()) {
-        return it->second;
-      }
-      if (auto it = envFileValues_.find(name); it != envFileValues_.end()) {
-        return it->second;
+      if (auto value = explicitVariable(name)) {
+        return value;
       }
       if (name == kProjectNameVariable && !provisionalName_.empty()) {
         return provisionalName_;  // compose exposes the project name to interpolation
@@ -115,15 +112,7 @@ class ProjectLoader {
         }
         return fail("cannot read the env file: " + text.error().message, {}, file);
       }
-      VariableLookup outer = [this](const std::string& name) -> std::optional<std::string> {
-        if (auto it = options_.environment.find(name); it != options_.environment.end()) {
-          return it->second;
-        }
-        if (auto it = envFileValues_.find(name); it != envFileValues_.end()) {
-          return it->second;
-        }
-        return std::nullopt;
-      };
+      VariableLookup outer = [this](const std::string& name) { return explicitVariable(name); };
       COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, file, outer));
       for (auto& [key, value] : entries) {
         envFileValues_[key] = std::move(value);

@@ -242,6 +242,10 @@ struct BadInput {
   int line;
 };
 
+void PrintTo(const BadInput& input, std::ostream* out) {
+  *out << input.name;
+}
+
 class LoaderErrorTest : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(LoaderErrorTest, NamesFileLineAndField) {

@@ -82,6 +82,10 @@ struct Forbidden {
   std::string message;
 };
 
+void PrintTo(const Forbidden& forbidden, std::ostream* out) {
+  *out << forbidden.name;
+}
+
 class ForbiddenTest : public ::testing::TestWithParam<Forbidden> {};
 
 TEST_P(ForbiddenTest, IsRejectedWithItsField) {
