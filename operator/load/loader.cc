@@ -175,6 +175,13 @@ class ProjectLoader {
       return failAt(*services, "services",
                     "expected a mapping of services, found " + services->describe());
     }
+    if (services != nullptr && services->entries().size() > options_.limits.maxServices) {
+      return failAt(*services, "services",
+                    "the file defines " + std::to_string(services->entries().size()) +
+                        " services, more than the " + std::to_string(options_.limits.maxServices) +
+                        " a stack may have (Kubernetes is tested up to 2,000 Deployments per "
+                        "namespace)");
+    }
     return {};
   }
 

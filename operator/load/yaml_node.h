@@ -91,6 +91,9 @@ struct YamlLimits {
   std::size_t maxBytes = 2 * 1024 * 1024;  // compose files are kilobytes; 2 MiB is generous
   std::size_t maxNodes = 250'000;          // counted after alias expansion (billion laughs)
   int maxDepth = 200;                      // compose needs about 10 levels
+  // Services per file: Kubernetes' scalability thresholds test 2,000 Deployments per
+  // namespace, and a stack lives in one namespace.
+  std::size_t maxServices = 2000;
 };
 
 // Parses one YAML document. Duplicate keys and non-scalar keys are errors; `<<` merge keys

@@ -70,9 +70,7 @@ void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContex
     // Every `ports` entry is published (compose picks a host port when none is given);
     // `expose` stays internal.
     for (const load::Port& port : svc.service.ports) {
-      const std::string protocol = port.protocol == "udp"    ? "UDP"
-                                   : port.protocol == "sctp" ? "SCTP"
-                                                             : "TCP";
+      const std::string protocol = kubernetesProtocol(port.protocol);
       if (seen.emplace(port.target, protocol).second) {
         ports.push_back(Object{{"protocol", protocol}, {"port", port.target}});
       }

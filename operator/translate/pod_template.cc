@@ -13,16 +13,6 @@ namespace cop::translate::detail {
 
 namespace {
 
-std::string upperProtocol(const std::string& protocol) {
-  if (protocol == "udp") {
-    return "UDP";
-  }
-  if (protocol == "sctp") {
-    return "SCTP";
-  }
-  return "TCP";
-}
-
 Object stringArray(const std::vector<std::string>& items, bool escape) {
   Object out = Object::array();
   for (const std::string& item : items) {
@@ -162,7 +152,7 @@ Object hostAliases(const load::Service& s, const StackContext& stack) {
 
 void collectContainerPorts(ServiceContext& svc) {
   auto add = [&svc](std::uint16_t port, const std::string& protocol) {
-    const std::string proto = upperProtocol(protocol);
+    const std::string proto = kubernetesProtocol(protocol);
     for (const auto& existing : svc.containerPorts) {
       if (existing.port == port && existing.protocol == proto) {
         return;

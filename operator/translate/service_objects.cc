@@ -14,10 +14,6 @@ namespace {
 
 constexpr std::string_view kServiceTypeLabel = "kompose.service.type";
 
-std::string upperProtocol(const std::string& protocol) {
-  return protocol == "udp" ? "UDP" : protocol == "sctp" ? "SCTP" : "TCP";
-}
-
 // IANA service names, as Kubernetes port names must be: at most 15 characters of lower-case
 // letters, digits and '-', at least one letter, no '-' at either end or twice in a row.
 bool isPortName(const std::string& name) {
@@ -47,7 +43,7 @@ Result<Object> servicePorts(const ServiceContext& svc, const StackContext& stack
   std::set<std::string> names;
   auto add = [&](int port, int target, const std::string& protocol, const std::string& appProtocol,
                  const std::string& composeName, const load::Origin& origin) -> Status {
-    const std::string proto = upperProtocol(protocol);
+    const std::string proto = kubernetesProtocol(protocol);
     auto [it, inserted] = seen.emplace(std::make_pair(port, proto), target);
     if (!inserted) {
       if (it->second != target) {
@@ -132,12 +128,8 @@ Status addServiceObjects(ServiceContext& svc, StackContext& stack) {
       names.emplace_back(alias, attachment.origin);
     }
   }
-  for (const auto& other : stack.project.services) {
-    for (const auto& [target, alias] : other.links) {
-      if (target == s.name && !alias.empty()) {
-        names.emplace_back(alias, other.originOf("links"));
-      }
-    }
+  if (auto it = stack.linkAliases.find(s.name); it != stack.linkAliases.end()) {
+    names.insert(names.end(), it->second.begin(), it->second.end());
   }
   for (const auto& [name, origin] : names) {
     const std::string serviceName = sanitizeName(name);

@@ -49,6 +49,16 @@ std::string escapeDollar(const std::string& text) {
   return out;
 }
 
+std::string kubernetesProtocol(const std::string& protocol) {
+  if (protocol == "udp") {
+    return "UDP";
+  }
+  if (protocol == "sctp") {
+    return "SCTP";
+  }
+  return "TCP";
+}
+
 std::vector<std::string> serviceNetworks(const load::Service& service) {
   std::vector<std::string> out;
   if (service.networks.empty()) {

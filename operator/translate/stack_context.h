@@ -21,7 +21,8 @@ struct StackContext {
   NameRegistry names;
   std::vector<Object> objects;
   std::set<std::string> emittedClaims;  // PVC names already added
-  std::set<std::string> usedNetworks;   // sanitised compose networks with members
+  // link aliases ("db:database" in another service's links), by the service they name
+  std::map<std::string, std::vector<std::pair<std::string, load::Origin>>> linkAliases;
 
   // Labels every object of the stack carries.
   Object stackLabels(const std::string& appName) const;
@@ -76,6 +77,9 @@ void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContex
 // Escapes '$' for fields in which Kubernetes expands $(VAR) (command, args, env values),
 // so that compose's literal text reaches the container unchanged.
 std::string escapeDollar(const std::string& text);
+
+// Kubernetes' spelling of a compose protocol (tcp -> TCP, udp -> UDP, sctp -> SCTP).
+std::string kubernetesProtocol(const std::string& protocol);
 
 // The compose networks a service is on (sanitised); `default` when it names none.
 std::vector<std::string> serviceNetworks(const load::Service& service);

@@ -127,6 +127,13 @@ Result<std::vector<Object>> translate(const load::Project& project, const Transl
     warnings.add("the project has no enabled services; nothing to convert", "services");
     return std::vector<Object>();
   }
+  for (const load::Service& s : project.services) {
+    for (const auto& [target, alias] : s.links) {
+      if (!alias.empty()) {
+        stack.linkAliases[target].emplace_back(alias, s.originOf("links"));
+      }
+    }
+  }
   stack.objects.push_back(serviceAccountObject(stack));
   detail::addStackSecretObjects(stack);
 

@@ -103,6 +103,13 @@ std::vector<nlohmann::json> yamlStreamToJson(const std::string& text) {
   return out;
 }
 
+load::VariableLookup lookupFrom(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
 std::string joinWarnings(const Warnings& warnings) {
   std::string out;
   for (const auto& warning : warnings.items()) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "operator/load/interpolation.h"
 #include "operator/load/loader.h"
 #include "operator/translate/translator.h"
 
@@ -35,6 +36,9 @@ translate::Object findObject(const std::vector<translate::Object>& objects, cons
 // Parses a YAML stream (as our emitter writes it) into JSON values, one per document, with
 // YAML 1.2 core typing of plain scalars.
 std::vector<nlohmann::json> yamlStreamToJson(const std::string& text);
+
+// A variable lookup over a fixed map (unset = absent from the map).
+load::VariableLookup lookupFrom(std::map<std::string, std::string> values);
 
 // Every warning's formatted text, joined by newlines (for EXPECT_THAT(..., HasSubstr)).
 std::string joinWarnings(const Warnings& warnings);

@@ -3,17 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/test_support.h"
+
 namespace cop::load {
 namespace {
 
 using ::testing::HasSubstr;
-
-VariableLookup lookupFrom(std::map<std::string, std::string> values) {
-  return [values](const std::string& name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-}
+using testing::lookupFrom;
 
 std::string run(const std::string& text, std::map<std::string, std::string> values = {}) {
   auto out = interpolate(text, lookupFrom(std::move(values)));

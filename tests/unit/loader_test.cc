@@ -292,6 +292,18 @@ INSTANTIATE_TEST_SUITE_P(
                  "services", 1}),
     [](const auto& info) { return info.param.name; });
 
+TEST(LoaderTest, RefusesMoreServicesThanAStackMayHave) {
+  std::string compose = "services:\n";
+  for (int i = 0; i < 2001; ++i) {
+    compose += "  s" + std::to_string(i) + ":\n    image: x\n";
+  }
+  Warnings warnings;
+  auto project = loadText(compose, warnings);
+  ASSERT_FALSE(project);
+  EXPECT_THAT(project.error().message, HasSubstr("2001 services, more than the 2000"));
+  EXPECT_EQ(project.error().path, "services");
+}
+
 TEST(LoaderTest, EmptyAndNonMappingFilesFail) {
   Warnings warnings;
   EXPECT_THAT(loadText("", warnings).error().message, HasSubstr("empty"));
