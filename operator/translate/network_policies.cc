@@ -32,9 +32,9 @@ Object stackSelector(const StackContext& stack) {
 
 }  // namespace
 
-void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack) {
+Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack) {
   if (services.empty()) {
-    return;
+    return {};
   }
   stack.objects.push_back(policyObject(stack, stack.stackName("default-deny"), stackSelector(stack),
                                        Object::array({"Ingress", "Egress"})));
@@ -49,6 +49,11 @@ void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContex
   std::set<std::string> networks;
   bool anyExternalEgress = false;
   for (const ServiceContext& svc : services) {
+    for (const auto& [name, attachment] : svc.service.networks) {
+      // Two compose networks that sanitise alike would silently become one.
+      COP_TRY(stack.names.claim("network", sanitizeName(name), "network '" + name + "'",
+                                attachment.origin));
+    }
     for (const std::string& network : serviceNetworks(svc.service)) {
       networks.insert(network);
     }
@@ -96,6 +101,7 @@ void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContex
                                       Object{{"ipBlock", Object{{"cidr", "::/0"}}}}})}}});
     stack.objects.push_back(std::move(policy));
   }
+  return {};
 }
 
 }  // namespace cop::translate::detail

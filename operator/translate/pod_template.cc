@@ -2,6 +2,8 @@
 // resources, probes, security context, mounts) and the pod around it (security context,
 // service account, host aliases, placement, grace period).
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <map>
 
@@ -130,13 +132,26 @@ Result<Object> nodeSelector(const load::Service& s, const StackContext& stack) {
   return selector;
 }
 
-Object hostAliases(const load::Service& s, const StackContext& stack) {
+bool isIpAddress(const std::string& text) {
+  in6_addr buffer{};
+  return inet_pton(AF_INET, text.c_str(), &buffer) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), &buffer) == 1;
+}
+
+Result<Object> hostAliases(const load::Service& s, const StackContext& stack) {
   std::map<std::string, std::vector<std::string>> byIp;
   for (const auto& [host, ip] : s.extraHosts) {
     if (ip == "host-gateway") {
       stack.warn(s.originOf("extra_hosts"),
                  "the host-gateway address of " + host + " has no Kubernetes equivalent; ignored");
       continue;
+    }
+    if (!isIpAddress(ip)) {
+      return stack.failAt(s.originOf("extra_hosts"),
+                          "'" + ip + "' (for " + host + ") is not an IP address");
+    }
+    if (!isDns1123Subdomain(host)) {
+      return stack.failAt(s.originOf("extra_hosts"), "'" + host + "' is not a valid host name");
     }
     auto& hosts = byIp[ip];
     if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) {
@@ -232,7 +247,7 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack) {
     }
     spec["hostname"] = s.hostname;
   }
-  Object aliases = hostAliases(s, stack);
+  COP_ASSIGN_OR_RETURN(aliases, hostAliases(s, stack));
   if (!aliases.empty()) {
     spec["hostAliases"] = std::move(aliases);
   }

@@ -73,13 +73,27 @@ std::string objectName(const load::FileObject& object, const StackContext& stack
   return object.external ? object.externalName : stack.stackName(object.name);
 }
 
+// External objects must already carry a valid name; ours must not collide once sanitised.
+Status claimName(const load::FileObject& object, const std::string& kind, const std::string& what,
+                 StackContext& stack) {
+  const std::string name = objectName(object, stack);
+  if (object.external) {
+    if (!isDns1123Subdomain(name)) {
+      return stack.failAt(object.origin, "the external " + what + " name '" + name +
+                                             "' is not a valid Kubernetes name");
+    }
+    return {};
+  }
+  return stack.names.claim(kind, name, what + " '" + object.name + "'", object.origin);
+}
+
 Object mountMode(std::uint32_t mode) {
   return Object(static_cast<int>(mode));
 }
 
 }  // namespace
 
-void addStackSecretObjects(StackContext& stack) {
+Status addStackSecretObjects(StackContext& stack) {
   std::set<std::string> usedSecrets;
   std::set<std::string> usedConfigs;
   for (const load::Service& service : stack.project.services) {
@@ -92,6 +106,7 @@ void addStackSecretObjects(StackContext& stack) {
   }
   for (const std::string& name : usedSecrets) {
     const load::FileObject& secret = stack.project.secrets.at(name);
+    COP_TRY(claimName(secret, "Secret", "secret", stack));
     if (secret.external) {
       continue;
     }
@@ -105,6 +120,7 @@ void addStackSecretObjects(StackContext& stack) {
   }
   for (const std::string& name : usedConfigs) {
     const load::FileObject& config = stack.project.configs.at(name);
+    COP_TRY(claimName(config, "ConfigMap", "config", stack));
     if (config.external) {
       continue;
     }
@@ -120,6 +136,7 @@ void addStackSecretObjects(StackContext& stack) {
     }
     stack.objects.push_back(std::move(object));
   }
+  return {};
 }
 
 Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {

@@ -63,7 +63,7 @@ Result<Object> containerSecurityContext(const load::Service& service, const Stac
 
 Status addStorage(ServiceContext& svc, StackContext& stack);
 Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack);
-void addStackSecretObjects(StackContext& stack);  // Secrets and ConfigMaps from top level
+Status addStackSecretObjects(StackContext& stack);  // Secrets and ConfigMaps from top level
 Status addEnvironment(ServiceContext& svc, StackContext& stack);
 
 Object resourceRequirements(const load::Service& service, const StackContext& stack);
@@ -72,7 +72,7 @@ void addProbes(Object& container, const ServiceContext& svc, const StackContext&
 Result<Object> podTemplate(ServiceContext& svc, StackContext& stack);
 Result<Object> workload(ServiceContext& svc, StackContext& stack);
 Status addServiceObjects(ServiceContext& svc, StackContext& stack);
-void addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack);
+Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack);
 
 // Escapes '$' for fields in which Kubernetes expands $(VAR) (command, args, env values),
 // so that compose's literal text reaches the container unchanged.

@@ -135,7 +135,7 @@ Result<std::vector<Object>> translate(const load::Project& project, const Transl
     }
   }
   stack.objects.push_back(serviceAccountObject(stack));
-  detail::addStackSecretObjects(stack);
+  COP_TRY(detail::addStackSecretObjects(stack));
 
   std::vector<ServiceContext> services;
   services.reserve(project.services.size());
@@ -156,7 +156,7 @@ Result<std::vector<Object>> translate(const load::Project& project, const Transl
     COP_TRY(detail::addServiceObjects(svc, stack));
     services.push_back(std::move(svc));
   }
-  detail::addNetworkPolicies(services, stack);
+  COP_TRY(detail::addNetworkPolicies(services, stack));
   for (const Object& object : stack.objects) {
     const std::string name = object["metadata"]["name"].get<std::string>();
     if (!isDns1123Subdomain(name)) {

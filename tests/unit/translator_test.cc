@@ -493,6 +493,34 @@ TEST(TranslatorTest, OutputIsDeterministicWhateverTheInputOrder) {
   EXPECT_EQ(emit::toYamlStream(first), emit::toYamlStream(convertOk(a)));
 }
 
+TEST(TranslatorTest, NamesReachingTheApiServerAreValidated) {
+  auto converted = convertText(
+      "services:\n  web:\n    image: x\n    secrets: [db_pass, db-pass]\n"
+      "secrets:\n  db_pass:\n    file: ./a\n  db-pass:\n    file: ./b\n",
+      {}, {{"a", "1"}, {"b", "2"}});
+  ASSERT_FALSE(converted.objects);
+  EXPECT_THAT(converted.objects.error().message,
+              HasSubstr("both become the Secret 'demo-db-pass'"));
+
+  EXPECT_THAT(convertError("services:\n  web:\n    image: x\n    secrets: [s]\n"
+                           "secrets:\n  s:\n    external: true\n    name: Not_A_Name\n")
+                  .message,
+              HasSubstr("external secret name 'Not_A_Name'"));
+  EXPECT_THAT(
+      convertError("services:\n  web:\n    image: x\n    extra_hosts: ['db:not-an-ip']\n").message,
+      HasSubstr("'not-an-ip' (for db) is not an IP address"));
+  EXPECT_THAT(convertError("services:\n  web:\n    image: x\n    networks: [front_end, front-end]\n"
+                           "networks:\n  front_end:\n  front-end:\n")
+                  .message,
+              HasSubstr("both become the network 'front-end'"));
+  EXPECT_THAT(convertError("services:\n  web:\n    image: x\n    volumes: ['v:/v']\n"
+                           "volumes:\n  v:\n    x-kubernetes: {size: lots}\n")
+                  .message,
+              HasSubstr("not a Kubernetes quantity"));
+  EXPECT_THAT(convertError("services:\n  web:\n    image: x\n    hostname: Web_1\n").message,
+              HasSubstr("not a valid DNS label"));
+}
+
 TEST(TranslatorTest, NamespaceIsValidatedAndApplied) {
   TranslateOptions options;
   options.namespaceName = "shop";
