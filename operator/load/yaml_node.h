@@ -1,8 +1,9 @@
 #pragma once
 
-// The loader's own YAML tree. yaml-cpp parses; we copy its result into this small owned tree
-// at once, because every later step (interpolation, merging, extends) rewrites values, and
-// because the copy is where we enforce limits: alias bombs expand here, so here we count.
+// The loader's own YAML tree, built from yaml-cpp's parser events (yaml-cpp's node tree is
+// never built: it is slow and large on hostile input). We own the tree because every later
+// step (interpolation, merging, extends) rewrites values, and the builder is where limits are
+// enforced: alias bombs expand there, so there we count.
 //
 // Scalars stay text: compose types a value only after interpolation (`replicas: ${N}`), so
 // the typed model (compose_model.h) converts per field.
@@ -87,6 +88,7 @@ struct Node::MapEntry {
 };
 
 // Bounds that keep hostile input cheap: every limit gives a clear error, never a crash.
+// (maxServices is checked by the loader, on each file's `services`.)
 struct YamlLimits {
   std::size_t maxBytes = 2 * 1024 * 1024;  // compose files are kilobytes; 2 MiB is generous
   std::size_t maxNodes = 250'000;          // counted after alias expansion (billion laughs)
