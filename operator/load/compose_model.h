@@ -113,7 +113,6 @@ struct Deploy {
   UpdateConfig updateConfig;
   std::vector<PlacementConstraint> constraints;
   std::map<std::string, std::string> labels;
-  bool present = false;
 };
 
 struct NetworkAttachment {

@@ -109,7 +109,6 @@ Status parseDeploy(MappingReader& fields, Service& service) {
   }
   COP_ASSIGN_OR_RETURN(deployFields, MappingReader::open(*node, fields.pathOf("deploy")));
   Deploy& deploy = service.deploy;
-  deploy.present = true;
   COP_ASSIGN_OR_RETURN(mode, deployFields.string("mode"));
   if (mode && *mode != "replicated" && *mode != "global" && *mode != "replicated-job" &&
       *mode != "global-job") {
