@@ -36,12 +36,16 @@ std::string slurp(const fs::path& path) {
   return buffer.str();
 }
 
-bool convertOnce(const Stack& stack, std::size_t* bytes) {
+cop::Result<cop::load::Project> loadStack(const Stack& stack, cop::Warnings& warnings) {
   cop::load::LoadOptions options;
   options.files = {"compose.yaml"};
   options.projectName = stack.name;
+  return cop::load::loadProject(options, stack.reader, warnings);
+}
+
+bool convertOnce(const Stack& stack, std::size_t* bytes) {
   cop::Warnings warnings;
-  auto project = cop::load::loadProject(options, stack.reader, warnings);
+  auto project = loadStack(stack, warnings);
   if (!project) {
     return false;
   }
@@ -69,15 +73,8 @@ std::vector<Stack> awesomeStacks() {
     if (fs::exists(entry.path() / ".env")) {
       stack.reader.add(".env", slurp(entry.path() / ".env"));
     }
-    for (int round = 0; round < 8; ++round) {
-      cop::load::LoadOptions options;
-      options.files = {"compose.yaml"};
-      options.projectName = stack.name;
-      cop::Warnings warnings;
-      auto project = cop::load::loadProject(options, stack.reader, warnings);
-      if (!project) {
-        break;
-      }
+    cop::Warnings warnings;
+    if (auto project = loadStack(stack, warnings)) {
       for (const auto& service : project->services) {
         if (service.image.empty()) {
           stack.options.images[service.name] = "registry.invalid/" + service.name + ":bench";
