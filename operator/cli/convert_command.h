@@ -15,8 +15,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInputError = 1;
 inline constexpr int kExitUsage = 2;
 
-// `environment` is the process environment (it wins over env files); `workingDir` holds the
-// default compose file names when no -f is given.
+// `environment` is the process environment (it wins over env files). Without -f, the
+// default compose file names are looked up in the current directory.
 int runConvert(const std::vector<std::string>& args,
                const std::map<std::string, std::string>& environment, std::ostream& out,
                std::ostream& err);
