@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "operator/common/text.h"
 #include "operator/emit/writers.h"
 
 namespace cop::emit {
@@ -20,10 +21,7 @@ bool isAmbiguousWord(const std::string& text) {
   if (text.size() > kLongestWord) {
     return false;
   }
-  std::string lower;
-  for (char c : text) {
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string lower = toLower(text);
   for (std::string_view word : kWords) {
     if (lower == word) {
       return true;

@@ -243,7 +243,7 @@ class ProjectLoader {
     Node base;
     if (baseFile) {
       const std::string otherFile = joinPath(dir, *baseFile);
-      auto otherDocument = readDocument(otherFile, lookup());
+      auto otherDocument = extendedDocument(otherFile);
       if (!otherDocument) {
         Error error = std::move(otherDocument).error();
         if (error.file == otherFile && error.line == 0) {
@@ -280,6 +280,18 @@ class ProjectLoader {
     base.setMark(own.mark());
     *service = std::move(base);
     return {};
+  }
+
+  // A file named by `extends`, read, parsed and interpolated once however many services
+  // extend from it; each use gets its own copy, since resolving rewrites it.
+  Result<Node> extendedDocument(const std::string& file) {
+    const std::string key = normalizePath(file);
+    if (auto it = extendedFiles_.find(key); it != extendedFiles_.end()) {
+      return it->second;
+    }
+    COP_ASSIGN_OR_RETURN(document, readDocument(file, lookup()));
+    extendedFiles_.emplace(key, document);
+    return document;
   }
 
   Status applyIncludes(Node& document, const std::string& file, int depth) {
@@ -502,7 +514,9 @@ class ProjectLoader {
   std::string projectDir_;
   std::map<std::string, std::string> envFileValues_;
   std::vector<std::string> includeChain_;  // the files being included, outermost first
-  std::string provisionalName_;            // COMPOSE_PROJECT_NAME while files are interpolated
+  std::string provisionalName_;
+  std::map<std::string, Node> extendedFiles_;  // by normalised path            //
+                                               // COMPOSE_PROJECT_NAME while files are interpolated
 };
 
 }  // namespace

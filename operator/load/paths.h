@@ -11,6 +11,8 @@ namespace cop::load {
 bool isAbsolutePath(std::string_view path);
 // Removes "." segments, folds "a/../", collapses slashes; keeps leading ".." segments.
 std::string normalizePath(std::string_view path);
+// The last segment of a path ("nginx.conf" for "/etc/nginx/nginx.conf").
+std::string fileNameOf(std::string_view path);
 // The directory part of a path ("" for a bare file name).
 std::string directoryOf(std::string_view path);
 // Joins base and relative; returns relative unchanged when it is absolute.

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "operator/common/text.h"
+
 namespace cop::load {
 
 namespace {
@@ -30,14 +32,6 @@ Result<Range> parseRange(std::string_view text) {
   return Range{first, last};
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<std::uint16_t> parsePortNumber(std::string_view text) {
@@ -58,7 +52,7 @@ Result<std::uint16_t> parsePortNumber(std::string_view text) {
 }
 
 Result<std::string> parseProtocol(std::string_view text) {
-  std::string protocol = lower(text);
+  std::string protocol = toLower(text);
   if (protocol != "tcp" && protocol != "udp" && protocol != "sctp") {
     return fail("unknown protocol '" + std::string(text) + "' (expected tcp, udp or sctp)");
   }

@@ -4,19 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include "operator/common/text.h"
+
 namespace cop::load {
 
 namespace {
 
 constexpr std::int64_t kMaxMs = std::numeric_limits<std::int64_t>::max() / 1000;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
@@ -120,7 +114,7 @@ std::optional<std::int64_t> parseBytes(std::string_view text) {
   if (!number) {
     return std::nullopt;
   }
-  const std::string unit = lower(trim(rest));
+  const std::string unit = toLower(trim(rest));
   double factor = 0;
   if (unit.empty() || unit == "b") {
     factor = 1;

@@ -6,6 +6,8 @@
 #include <cctype>
 
 #include "operator/common/base64.h"
+#include "operator/common/text.h"
+#include "operator/load/paths.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -23,10 +25,7 @@ bool looksSecret(const std::string& name, const std::string& value) {
   if (value.empty()) {
     return false;
   }
-  std::string upper;
-  for (char c : name) {
-    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  const std::string upper = toUpper(name);
   if (upper.ends_with("_FILE")) {
     return false;  // a path to a secret file, such as POSTGRES_PASSWORD_FILE
   }
@@ -61,11 +60,6 @@ bool isUtf8(const std::string& text) {
     i += extra + 1;
   }
   return true;
-}
-
-std::string baseName(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // The object a reference points to: ours (stack-prefixed) or an external one by its name.
@@ -155,16 +149,19 @@ Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {
     const std::uint32_t mode = ref.mode.value_or(kDefaultSecretMode);
     if (target.starts_with('/')) {
       const std::string volumeName = sanitizeName("secret-" + ref.source);
-      const std::string fileName = sanitizeConfigKey(baseName(target));
-      svc.volumes.push_back(Object{
-          {"name", volumeName},
-          {"secret",
-           Object{{"secretName", objectName(secret, stack)},
-                  {"items", Object::array({Object{
-                                {"key", key}, {"path", fileName}, {"mode", mountMode(mode)}}})},
-                  {"defaultMode", mountMode(kDefaultSecretMode)}}}});
-      svc.mounts.push_back(Object{
-          {"name", volumeName}, {"mountPath", target}, {"subPath", fileName}, {"readOnly", true}});
+      const std::string fileName = sanitizeConfigKey(load::fileNameOf(target));
+      COP_TRY(addMount(
+          svc, stack, ref.origin,
+          Object{{"name", volumeName},
+                 {"secret", Object{{"secretName", objectName(secret, stack)},
+                                   {"items", Object::array({Object{{"key", key},
+                                                                   {"path", fileName},
+                                                                   {"mode", mountMode(mode)}}})},
+                                   {"defaultMode", mountMode(kDefaultSecretMode)}}}},
+          Object{{"name", volumeName},
+                 {"mountPath", target},
+                 {"subPath", fileName},
+                 {"readOnly", true}}));
       continue;
     }
     projectedSources.push_back(Object{
@@ -174,12 +171,11 @@ Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {
                               {"key", key}, {"path", target}, {"mode", mountMode(mode)}}})}}}});
   }
   if (!projectedSources.empty()) {
-    svc.volumes.push_back(
-        Object{{"name", "secrets"},
-               {"projected", Object{{"sources", std::move(projectedSources)},
-                                    {"defaultMode", mountMode(kDefaultSecretMode)}}}});
-    svc.mounts.push_back(
-        Object{{"name", "secrets"}, {"mountPath", kSecretsDir}, {"readOnly", true}});
+    COP_TRY(addMount(svc, stack, s.originOf("secrets"),
+                     Object{{"name", "secrets"},
+                            {"projected", Object{{"sources", std::move(projectedSources)},
+                                                 {"defaultMode", mountMode(kDefaultSecretMode)}}}},
+                     Object{{"name", "secrets"}, {"mountPath", kSecretsDir}, {"readOnly", true}}));
   }
   for (const load::FileReference& ref : s.configs) {
     const load::FileObject& config = stack.project.configs.at(ref.source);
@@ -193,23 +189,22 @@ Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {
       target = "/" + target;
     }
     const std::string key = sanitizeConfigKey(ref.source);
-    const std::string fileName = sanitizeConfigKey(baseName(target));
+    const std::string fileName = sanitizeConfigKey(load::fileNameOf(target));
     const std::string volumeName = sanitizeName("config-" + ref.source);
-    for (const auto& mount : svc.mounts) {
-      if (mount["mountPath"] == target) {
-        return stack.failAt(ref.origin, "two mounts share the target " + target);
-      }
-    }
-    svc.volumes.push_back(Object{
-        {"name", volumeName},
-        {"configMap", Object{{"name", objectName(config, stack)},
-                             {"items", Object::array({Object{{"key", key},
-                                                             {"path", fileName},
-                                                             {"mode", mountMode(ref.mode.value_or(
-                                                                          kDefaultConfigMode))}}})},
-                             {"defaultMode", mountMode(kDefaultConfigMode)}}}});
-    svc.mounts.push_back(Object{
-        {"name", volumeName}, {"mountPath", target}, {"subPath", fileName}, {"readOnly", true}});
+    COP_TRY(addMount(
+        svc, stack, ref.origin,
+        Object{{"name", volumeName},
+               {"configMap",
+                Object{{"name", objectName(config, stack)},
+                       {"items", Object::array({Object{
+                                     {"key", key},
+                                     {"path", fileName},
+                                     {"mode", mountMode(ref.mode.value_or(kDefaultConfigMode))}}})},
+                       {"defaultMode", mountMode(kDefaultConfigMode)}}}},
+        Object{{"name", volumeName},
+               {"mountPath", target},
+               {"subPath", fileName},
+               {"readOnly", true}}));
   }
   return {};
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "operator/common/text.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -32,10 +33,8 @@ constexpr std::string_view kSafeSysctls[] = {"kernel.shm_rmid_forced",
                                              "net.ipv4.tcp_rmem",
                                              "net.ipv4.tcp_wmem"};
 
-std::string upper(std::string text) {
-  for (char& c : text) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+std::string upper(std::string_view capability) {
+  std::string text = toUpper(capability);
   if (text.starts_with("CAP_")) {
     text = text.substr(4);
   }
@@ -43,10 +42,7 @@ std::string upper(std::string text) {
 }
 
 bool isUnconfined(const std::string& option) {
-  std::string lowered;
-  for (char c : option) {
-    lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string lowered = toLower(option);
   return lowered == "seccomp:unconfined" || lowered == "seccomp=unconfined" ||
          lowered == "apparmor:unconfined" || lowered == "apparmor=unconfined" ||
          lowered == "systempaths=unconfined";

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "operator/common/text.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -92,10 +93,7 @@ Result<std::string> serviceType(const load::Service& s, const StackContext& stac
   if (it == s.labels.end()) {
     return std::string();
   }
-  std::string type;
-  for (char c : it->second) {
-    type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string type = toLower(it->second);
   if (type == "clusterip") {
     return std::string("ClusterIP");
   }

@@ -35,6 +35,26 @@ Unexpected<Error> StackContext::failAt(const load::Origin& origin, std::string m
   return fail(std::move(message), origin.path, origin.file, origin.line);
 }
 
+// Every mount goes through here: one target per container, one pod volume per name.
+Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& origin, Object volume,
+                Object mount) {
+  for (const auto& existing : svc.mounts) {
+    if (existing["mountPath"] == mount["mountPath"]) {
+      return stack.failAt(origin,
+                          "two mounts share the target " + mount["mountPath"].get<std::string>());
+    }
+  }
+  bool known = false;
+  for (const auto& existing : svc.volumes) {
+    known = known || existing["name"] == volume["name"];
+  }
+  if (!known) {
+    svc.volumes.push_back(std::move(volume));
+  }
+  svc.mounts.push_back(std::move(mount));
+  return {};
+}
+
 std::string escapeDollar(const std::string& text) {
   if (text.find("$(") == std::string::npos && text.find("$$") == std::string::npos) {
     return text;  // Kubernetes leaves other '$' alone

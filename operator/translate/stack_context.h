@@ -74,6 +74,11 @@ Result<Object> workload(ServiceContext& svc, StackContext& stack);
 Status addServiceObjects(ServiceContext& svc, StackContext& stack);
 Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack);
 
+// Adds a pod volume (unless one of its name exists) and its mount; two mounts on one
+// target are an error naming `origin`.
+Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& origin, Object volume,
+                Object mount);
+
 // Escapes '$' for fields in which Kubernetes expands $(VAR) (command, args, env values),
 // so that compose's literal text reaches the container unchanged.
 std::string escapeDollar(const std::string& text);

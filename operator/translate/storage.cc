@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "operator/load/paths.h"
 #include "operator/load/units.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
@@ -39,11 +40,6 @@ bool isQuantity(const std::string& text) {
                                                    "k", "M",  "G",  "T",  "P",  "E"};
   const std::string_view suffix = std::string_view(text).substr(i);
   return std::find(std::begin(kSuffixes), std::end(kSuffixes), suffix) != std::end(kSuffixes);
-}
-
-std::string baseName(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // Size and class: x-kubernetes on the volume, then kompose labels on the volume, then on the
@@ -94,25 +90,6 @@ Result<Object> claimObject(const load::Volume& volume, const load::Service& serv
   return claim;
 }
 
-Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& origin, Object volume,
-                Object mount) {
-  for (const auto& existing : svc.mounts) {
-    if (existing["mountPath"] == mount["mountPath"]) {
-      return stack.failAt(origin,
-                          "two mounts share the target " + mount["mountPath"].get<std::string>());
-    }
-  }
-  bool known = false;
-  for (const auto& existing : svc.volumes) {
-    known = known || existing["name"] == volume["name"];
-  }
-  if (!known) {
-    svc.volumes.push_back(std::move(volume));
-  }
-  svc.mounts.push_back(std::move(mount));
-  return {};
-}
-
 Status addNamedVolume(ServiceContext& svc, StackContext& stack, const load::ServiceVolume& v) {
   const load::Volume& volume = stack.project.volumes.at(v.source);
   const std::string claimName = volume.external ? volume.externalName : stack.stackName(v.source);
@@ -157,7 +134,7 @@ Status addBindFile(ServiceContext& svc, StackContext& stack, const load::Service
   }
   const std::string configMapName = sanitizeName(stack.stack + "-" + svc.name + "-" + v.target);
   COP_TRY(stack.names.claim("ConfigMap", configMapName, "the bind mount " + v.source, v.origin));
-  const std::string key = sanitizeConfigKey(baseName(v.target));
+  const std::string key = sanitizeConfigKey(load::fileNameOf(v.target));
   Object labels = svc.labels;
   Object configMap = Object::object();
   configMap["apiVersion"] = "v1";

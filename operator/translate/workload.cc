@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "operator/common/text.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -63,10 +64,7 @@ Result<std::string> workloadKind(const load::Service& s, const JobPolicy& job,
     }
   }
   if (requested) {
-    std::string kind;
-    for (char c : *requested) {
-      kind += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    const std::string kind = toLower(*requested);
     if (kind == "deployment") {
       return std::string("Deployment");
     }
