@@ -2,6 +2,9 @@
 
 #include <cctype>
 #include <map>
+#include <unordered_map>
+
+#include "operator/load/load_budget.h"
 
 namespace cop::load {
 
@@ -28,8 +31,8 @@ std::string_view trimRight(std::string_view s) {
 class DotenvParser {
  public:
   DotenvParser(std::string_view text, const std::string& fileName, const VariableLookup& lookup,
-               bool raw)
-      : text_(text), file_(fileName), outer_(lookup), raw_(raw) {}
+               bool raw, LoadBudget* budget)
+      : text_(text), file_(fileName), outer_(lookup), raw_(raw), budget_(budget) {}
 
   Result<EnvList> run() {
     while (pos_ < text_.size()) {
@@ -56,14 +59,14 @@ class DotenvParser {
       if (rest.empty() || rest.front() == '#') {
         // Key-only: the value comes from the environment, or the key is left out.
         if (auto value = lookupVar(key)) {
-          set(key, *value);
+          COP_TRY(set(key, *value, startLine));
         }
         continue;
       }
       rest.remove_prefix(1);  // '='
       rest = trimLeft(rest);
       COP_ASSIGN_OR_RETURN(value, parseValue(rest, startLine));
-      set(key, std::move(value));
+      COP_TRY(set(key, std::move(value), startLine));
     }
     return std::move(entries_);
   }
@@ -160,7 +163,8 @@ class DotenvParser {
   }
 
   Result<std::string> expand(const std::string& value, int line) {
-    auto result = interpolate(value, [this](const std::string& name) { return lookupVar(name); });
+    auto result = interpolate(
+        value, [this](const std::string& name) { return lookupVar(name); }, nullptr, budget_);
     if (!result) {
       return failLine(line, result.error().message);
     }
@@ -174,15 +178,23 @@ class DotenvParser {
     return outer_ ? outer_(name) : std::nullopt;
   }
 
-  void set(const std::string& key, std::string value) {
-    own_[key] = value;
-    for (auto& entry : entries_) {
-      if (entry.first == key) {
-        entry.second = std::move(value);
-        return;
+  // A key set again keeps its first position and takes the new value (found through an
+  // index: a file may repeat keys on every one of 100,000 lines).
+  Status set(const std::string& key, std::string value, int line) {
+    if (budget_ != nullptr) {
+      if (auto charged = budget_->charge(0, key.size() + value.size(), "env file values");
+          !charged) {
+        return failLine(line, charged.error().message);
       }
     }
+    own_[key] = value;
+    if (auto it = positions_.find(key); it != positions_.end()) {
+      entries_[it->second].second = std::move(value);
+      return {};
+    }
+    positions_.emplace(key, entries_.size());
     entries_.emplace_back(key, std::move(value));
+    return {};
   }
 
   Unexpected<Error> failLine(int line, std::string message) const {
@@ -195,15 +207,17 @@ class DotenvParser {
   bool raw_;
   std::size_t pos_ = 0;
   int line_ = 0;
+  LoadBudget* budget_;
   EnvList entries_;
+  std::unordered_map<std::string, std::size_t> positions_;  // key -> index in entries_
   std::map<std::string, std::string> own_;
 };
 
 }  // namespace
 
 Result<EnvList> parseDotenv(std::string_view text, const std::string& fileName,
-                            const VariableLookup& lookup, bool raw) {
-  return DotenvParser(text, fileName, lookup, raw).run();
+                            const VariableLookup& lookup, bool raw, LoadBudget* budget) {
+  return DotenvParser(text, fileName, lookup, raw, budget).run();
 }
 
 }  // namespace cop::load

@@ -19,7 +19,11 @@ using EnvList = std::vector<std::pair<std::string, std::string>>;
 
 // `lookup` resolves ${VAR} in values and key-only lines, after the file's own earlier keys.
 // With `raw`, values are taken verbatim (compose's `format: raw`).
+class LoadBudget;
+
+// Values (after interpolation) are charged to `budget` when one is given.
 Result<EnvList> parseDotenv(std::string_view text, const std::string& fileName,
-                            const VariableLookup& lookup, bool raw = false);
+                            const VariableLookup& lookup, bool raw = false,
+                            LoadBudget* budget = nullptr);
 
 }  // namespace cop::load

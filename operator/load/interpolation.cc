@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "operator/load/load_budget.h"
 #include "operator/load/node_path.h"
 
 namespace cop::load {
@@ -20,8 +21,8 @@ bool isNameChar(char c) {
 
 class Interpolator {
  public:
-  Interpolator(const VariableLookup& lookup, std::map<std::string, int>* unset)
-      : lookup_(lookup), unset_(unset) {}
+  Interpolator(const VariableLookup& lookup, std::map<std::string, int>* unset, LoadBudget* budget)
+      : lookup_(lookup), unset_(unset), budget_(budget) {}
 
   Result<std::string> run(std::string_view text, int depth) {
     if (depth > kMaxNesting) {
@@ -54,7 +55,7 @@ class Interpolator {
                       "\": a '${' has no closing '}'");
         }
         COP_ASSIGN_OR_RETURN(value, braced(text.substr(i + 2, close - i - 2), text, depth));
-        out += value;
+        COP_TRY(append(out, value));
         i = close + 1;
       } else if (isNameStart(next)) {
         std::size_t end = i + 1;
@@ -62,7 +63,7 @@ class Interpolator {
           ++end;
         }
         const std::string name(text.substr(i + 1, end - i - 1));
-        out += valueOrBlank(name);
+        COP_TRY(append(out, valueOrBlank(name)));
         i = end;
       } else {
         out += '$';  // "$5", "$-": not a variable; compose keeps the text
@@ -141,6 +142,16 @@ class Interpolator {
     }
   }
 
+  // Appends a substituted value, within the budget's bound on one value.
+  Status append(std::string& out, const std::string& value) const {
+    if (budget_ != nullptr && out.size() + value.size() > budget_->limits().maxBytes) {
+      return fail("a value grows to more than " + std::to_string(budget_->limits().maxBytes) +
+                  " bytes by variable substitution; refusing to load it");
+    }
+    out += value;
+    return {};
+  }
+
   std::string valueOrBlank(const std::string& name) {
     if (auto value = lookup_(name)) {
       return *value;
@@ -153,18 +164,26 @@ class Interpolator {
 
   const VariableLookup& lookup_;
   std::map<std::string, int>* unset_;
+  LoadBudget* budget_;
 };
 
 Status interpolateNode(Node& node, const VariableLookup& lookup, const std::string& path,
                        std::map<std::string, int>& unset,
-                       std::map<std::string, std::pair<std::string, int>>& firstUse) {
+                       std::map<std::string, std::pair<std::string, int>>& firstUse,
+                       LoadBudget* budget) {
   switch (node.kind()) {
     case Node::Kind::kScalar: {
       if (node.text().find('$') == std::string::npos) {
         return {};
       }
       std::map<std::string, int> unsetHere;
-      auto value = Interpolator(lookup, &unsetHere).run(node.text(), 0);
+      auto value = Interpolator(lookup, &unsetHere, budget).run(node.text(), 0);
+      if (value && budget != nullptr && value->size() > node.text().size()) {
+        if (auto charged = budget->charge(0, value->size() - node.text().size(), "interpolation");
+            !charged) {
+          value = Unexpected(std::move(charged).error());
+        }
+      }
       if (!value) {
         Error error = std::move(value).error();
         return fail(error.message, path, node.mark().fileName(), node.mark().line);
@@ -178,12 +197,14 @@ Status interpolateNode(Node& node, const VariableLookup& lookup, const std::stri
     }
     case Node::Kind::kSequence:
       for (std::size_t i = 0; i < node.items().size(); ++i) {
-        COP_TRY(interpolateNode(node.items()[i], lookup, indexPath(path, i), unset, firstUse));
+        COP_TRY(
+            interpolateNode(node.items()[i], lookup, indexPath(path, i), unset, firstUse, budget));
       }
       return {};
     case Node::Kind::kMapping:
       for (auto& entry : node.entries()) {
-        COP_TRY(interpolateNode(entry.value, lookup, childPath(path, entry.key), unset, firstUse));
+        COP_TRY(interpolateNode(entry.value, lookup, childPath(path, entry.key), unset, firstUse,
+                                budget));
       }
       return {};
     case Node::Kind::kNull:
@@ -195,15 +216,15 @@ Status interpolateNode(Node& node, const VariableLookup& lookup, const std::stri
 }  // namespace
 
 Result<std::string> interpolate(std::string_view text, const VariableLookup& lookup,
-                                std::map<std::string, int>* unset) {
-  return Interpolator(lookup, unset).run(text, 0);
+                                std::map<std::string, int>* unset, LoadBudget* budget) {
+  return Interpolator(lookup, unset, budget).run(text, 0);
 }
 
 Status interpolateTree(Node& node, const VariableLookup& lookup, const std::string& path,
-                       Warnings& warnings) {
+                       Warnings& warnings, LoadBudget* budget) {
   std::map<std::string, int> unset;
   std::map<std::string, std::pair<std::string, int>> firstUse;
-  COP_TRY(interpolateNode(node, lookup, path, unset, firstUse));
+  COP_TRY(interpolateNode(node, lookup, path, unset, firstUse, budget));
   for (const auto& [name, count] : unset) {
     const auto& [usePath, line] = firstUse[name];
     warnings.add("the variable " + name + " is not set; substituting a blank string", usePath,

@@ -6,6 +6,7 @@
 
 #include "operator/load/dotenv.h"
 #include "operator/load/interpolation.h"
+#include "operator/load/load_budget.h"
 #include "operator/load/merge.h"
 #include "operator/load/node_reader.h"
 #include "operator/load/paths.h"
@@ -28,10 +29,19 @@ constexpr std::string_view kTopLevelKeys[] = {"version",  "name",     "include",
                                               "services", "networks", "volumes",
                                               "secrets",  "configs",  "models"};
 
+// "cannot read the env file: <why>", except for a budget refusal, which says so itself.
+std::string readFailure(std::string_view what, const ReadError& error) {
+  if (error.kind == ReadFailure::kOverBudget) {
+    return error.message;
+  }
+  return std::string(what) + ": " + error.message;
+}
+
 class ProjectLoader {
  public:
+  // Every file is read through the budget, so that the whole load stays bounded.
   ProjectLoader(const LoadOptions& options, const SourceReader& reader, Warnings& warnings)
-      : options_(options), reader_(reader), warnings_(warnings) {}
+      : options_(options), budget_(options.limits), reader_(reader, budget_), warnings_(warnings) {}
 
   Result<Project> run() {
     if (options_.files.empty()) {
@@ -56,6 +66,7 @@ class ProjectLoader {
       }
     }
     settleTags(merged);
+    COP_TRY(checkServiceCount(merged));
     if (const Node* version = merged.find("version")) {
       warnings_.add("the top-level 'version' is obsolete and ignored", "version",
                     version->mark().fileName(), version->mark().line);
@@ -67,7 +78,7 @@ class ProjectLoader {
 
     COP_ASSIGN_OR_RETURN(disabled, applyProfiles(merged));
     COP_ASSIGN_OR_RETURN(name, projectName(merged));
-    ParseContext context{reader_, projectDir_, lookup(), warnings_};
+    ParseContext context{reader_, projectDir_, lookup(), warnings_, &budget_};
     ProjectInput input{merged, std::move(disabled), std::move(name)};
     COP_ASSIGN_OR_RETURN(project, parseProject(input, context));
     project.files = options_.files;
@@ -110,10 +121,10 @@ class ProjectLoader {
         if (!explicitFiles && text.error().kind == ReadFailure::kNotFound) {
           continue;  // the default .env is optional
         }
-        return fail("cannot read the env file: " + text.error().message, {}, file);
+        return fail(readFailure("cannot read the env file", text.error()), {}, file);
       }
       VariableLookup outer = [this](const std::string& name) { return explicitVariable(name); };
-      COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, file, outer));
+      COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, file, outer, false, &budget_));
       for (auto& [key, value] : entries) {
         envFileValues_[key] = std::move(value);
       }
@@ -129,9 +140,9 @@ class ProjectLoader {
                         std::to_string(options_.limits.maxBytes) + " bytes for a compose file",
                     {}, file);
       }
-      return fail("cannot read the compose file: " + text.error().message, {}, file);
+      return fail(readFailure("cannot read the compose file", text.error()), {}, file);
     }
-    COP_ASSIGN_OR_RETURN(document, parseYaml(*text, file, options_.limits));
+    COP_ASSIGN_OR_RETURN(document, parseYaml(*text, file, options_.limits, &budget_));
     if (document.isNull()) {
       return fail("the compose file is empty", {}, file);
     }
@@ -150,8 +161,39 @@ class ProjectLoader {
         provisionalName_ = normalizeProjectName(options_.defaultProjectName);
       }
     }
-    COP_TRY(interpolateTree(document, variables, "", warnings_));
+    COP_TRY(interpolateTree(document, variables, "", warnings_, &budget_));
     return document;
+  }
+
+  // The service limit holds for the stack, after includes and overrides, not only per file;
+  // so does the limit on the entries of one field of a service (labels, environment, ports,
+  // networks, ...), which keeps the translator's per-field work small.
+  Status checkServiceCount(const Node& document) const {
+    const Node* services = document.find("services");
+    if (services == nullptr || !services->isMapping()) {
+      return {};
+    }
+    if (services->entries().size() > options_.limits.maxServices) {
+      return failAt(*services, "services",
+                    "the stack defines " + std::to_string(services->entries().size()) +
+                        " services across its files and includes, more than the " +
+                        std::to_string(options_.limits.maxServices) +
+                        " a stack may have (Kubernetes is tested up to 2,000 Deployments per "
+                        "namespace)");
+    }
+    for (const auto& service : services->entries()) {
+      for (const auto& field : service.value.entries()) {
+        const std::size_t size =
+            field.value.isMapping() ? field.value.entries().size() : field.value.items().size();
+        if (size > options_.limits.maxEntries) {
+          return failAt(field.value, "services." + service.key + "." + field.key,
+                        std::to_string(size) + " entries, more than the " +
+                            std::to_string(options_.limits.maxEntries) +
+                            " one field of a service may have");
+        }
+      }
+    }
+    return {};
   }
 
   Status checkTopLevel(const Node& document, const std::string& file) {
@@ -251,13 +293,14 @@ class ProjectLoader {
         }
         return Unexpected(std::move(error));
       }
-      Node* otherServices = otherDocument->find("services");
+      Node* otherServices = (*otherDocument)->find("services");
       if (otherServices == nullptr || otherServices->find(baseName) == nullptr) {
         return failAt(*extends, path,
                       "the service '" + baseName + "' is not defined in " + otherFile);
       }
       const std::string otherDir = directoryOf(otherFile);
       COP_TRY(resolveExtends(*otherServices, baseName, otherFile, otherDir, chain));
+      COP_TRY(chargeExtendsCopy(*otherServices->find(baseName), *extends, path));
       base = *otherServices->find(baseName);
       rebaseServicePaths(base, otherDir, dir);
     } else {
@@ -266,6 +309,7 @@ class ProjectLoader {
                       "extends the service '" + baseName + "', which is not defined in " + file);
       }
       COP_TRY(resolveExtends(services, baseName, file, dir, chain));
+      COP_TRY(chargeExtendsCopy(*services.find(baseName), *extends, path));
       base = *services.find(baseName);
     }
     chain.pop_back();
@@ -282,16 +326,26 @@ class ProjectLoader {
     return {};
   }
 
+  // Every service that extends another gets a copy of it: the copies are what a small file
+  // can multiply (2,000 services extending one large base), so each is charged.
+  Status chargeExtendsCopy(const Node& base, const Node& extends, const std::string& path) {
+    if (auto charged = budget_.chargeCopy(base, "extends copies"); !charged) {
+      return failAt(extends, path, charged.error().message);
+    }
+    return {};
+  }
+
   // A file named by `extends`, read, parsed and interpolated once however many services
-  // extend from it; each use gets its own copy, since resolving rewrites it.
-  Result<Node> extendedDocument(const std::string& file) {
+  // extend from it. Its services are resolved in place, once (resolving is idempotent: a
+  // resolved service has no `extends` left), and each use copies only the one service it
+  // needs, never the whole file.
+  Result<Node*> extendedDocument(const std::string& file) {
     const std::string key = normalizePath(file);
     if (auto it = extendedFiles_.find(key); it != extendedFiles_.end()) {
-      return it->second;
+      return &it->second;
     }
     COP_ASSIGN_OR_RETURN(document, readDocument(file, lookup()));
-    extendedFiles_.emplace(key, document);
-    return document;
+    return &extendedFiles_.emplace(key, std::move(document)).first->second;
   }
 
   Status applyIncludes(Node& document, const std::string& file, int depth) {
@@ -339,9 +393,9 @@ class ProjectLoader {
         const std::string envPath = joinPath(projectDir_, envFile);
         auto text = reader_.read(envPath, kMaxEnvFileBytes);
         if (!text) {
-          return failAt(item, itemPath, "cannot read the env file: " + text.error().message);
+          return failAt(item, itemPath, readFailure("cannot read the env file", text.error()));
         }
-        COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, envPath, lookup()));
+        COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, envPath, lookup(), false, &budget_));
         for (auto& [key, value] : entries) {
           includeEnv[key] = std::move(value);
         }
@@ -509,14 +563,14 @@ class ProjectLoader {
   }
 
   const LoadOptions& options_;
-  const SourceReader& reader_;
+  LoadBudget budget_;
+  BudgetedReader reader_;
   Warnings& warnings_;
   std::string projectDir_;
   std::map<std::string, std::string> envFileValues_;
-  std::vector<std::string> includeChain_;  // the files being included, outermost first
-  std::string provisionalName_;
-  std::map<std::string, Node> extendedFiles_;  // by normalised path            //
-                                               // COMPOSE_PROJECT_NAME while files are interpolated
+  std::vector<std::string> includeChain_;      // the files being included, outermost first
+  std::string provisionalName_;                // COMPOSE_PROJECT_NAME while files are interpolated
+  std::map<std::string, Node> extendedFiles_;  // by normalised path
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "operator/load/merge.h"
 
+#include <algorithm>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "operator/load/port_syntax.h"
 #include "operator/load/volume_syntax.h"
@@ -62,9 +65,43 @@ Rule serviceRule(std::string_view key) {
   return Rule::kAppend;
 }
 
-bool sameScalar(const Node& a, const Node& b) {
-  return a.isScalar() && b.isScalar() && a.text() == b.text();
-}
+// The positions of a mapping's keys. Node::find is a linear scan, fine for the handful of
+// keys a service has, but a merge looks up every key of one mapping in another: two files
+// with 60,000 labels each would cost 3.6 billion comparisons. Merges go through this index.
+class KeyIndex {
+ public:
+  explicit KeyIndex(const Node& mapping) {
+    const auto& entries = mapping.entries();
+    positions_.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      positions_.emplace(entries[i].key, i);
+    }
+  }
+
+  // The entry of `key` in `mapping` (the one indexed), or null.
+  Node* find(Node& mapping, const std::string& key) const {
+    auto it = positions_.find(key);
+    return it == positions_.end() ? nullptr : &mapping.entries()[it->second].value;
+  }
+
+  // Sets key to value in `mapping`, in place or appended, keeping the index current.
+  void set(Node& mapping, std::string key, Node value) {
+    if (Node* existing = find(mapping, key)) {
+      *existing = std::move(value);
+      return;
+    }
+    positions_.emplace(key, mapping.entries().size());
+    mapping.entries().push_back(Node::MapEntry{std::move(key), std::move(value)});
+  }
+
+  void append(Node& mapping, const Node::MapEntry& entry) {
+    positions_.emplace(entry.key, mapping.entries().size());
+    mapping.entries().push_back(entry);
+  }
+
+ private:
+  std::unordered_map<std::string, std::size_t> positions_;
+};
 
 std::string fieldText(const Node& mapping, std::string_view key) {
   const Node* value = mapping.find(key);
@@ -115,37 +152,42 @@ std::string itemKey(Rule rule, const Node& item) {
 
 void mergeWith(Node& base, const Node& over, Rule rule);
 
+// Each item's key is computed once (for ports it means parsing the port syntax), and found
+// through a map: a linear search per item would be quadratic in the list's length.
 void mergeKeyedSequence(Node& base, const Node& over, Rule rule) {
-  for (const Node& item : over.items()) {
-    const std::string key = itemKey(rule, item);
-    bool replaced = false;
+  std::unordered_map<std::string, std::size_t> positions;  // first base item of each key
+  for (std::size_t i = 0; i < base.items().size(); ++i) {
+    std::string key = itemKey(rule, base.items()[i]);
     if (!key.empty()) {
-      for (Node& existing : base.items()) {
-        if (itemKey(rule, existing) == key) {
-          existing = item;
-          replaced = true;
-          break;
-        }
+      positions.try_emplace(std::move(key), i);
+    }
+  }
+  for (const Node& item : over.items()) {
+    std::string key = itemKey(rule, item);
+    if (!key.empty()) {
+      if (auto it = positions.find(key); it != positions.end()) {
+        base.items()[it->second] = item;
+        continue;
       }
+      positions.emplace(std::move(key), base.items().size());
     }
-    if (!replaced) {
-      base.items().push_back(item);
-    }
+    base.items().push_back(item);
   }
 }
 
+// Appends the items of `over` that are not already scalars of `base` (by a set of texts).
 void appendUnique(Node& base, const Node& over) {
+  std::unordered_set<std::string> scalars;
+  for (const Node& existing : base.items()) {
+    if (existing.isScalar()) {
+      scalars.insert(existing.text());
+    }
+  }
   for (const Node& item : over.items()) {
-    bool duplicate = false;
-    for (const Node& existing : base.items()) {
-      if (sameScalar(existing, item)) {
-        duplicate = true;
-        break;
-      }
+    if (item.isScalar() && !scalars.insert(item.text()).second) {
+      continue;
     }
-    if (!duplicate) {
-      base.items().push_back(item);
-    }
+    base.items().push_back(item);
   }
 }
 
@@ -155,19 +197,21 @@ Node namesToMapping(const Node& value) {
     return value;
   }
   Node out = Node::mapping(value.mark());
+  KeyIndex index(out);
   for (const Node& item : value.items()) {
     if (item.isScalar()) {
-      out.set(item.text(), Node::null(item.mark()));
+      index.set(out, item.text(), Node::null(item.mark()));
     }
   }
   return out;
 }
 
 void mergeMappings(Node& base, const Node& over, Rule (*childRule)(std::string_view)) {
+  KeyIndex index(base);
   for (const auto& entry : over.entries()) {
-    Node* existing = base.find(entry.key);
+    Node* existing = index.find(base, entry.key);
     if (existing == nullptr) {
-      base.entries().push_back(entry);
+      index.append(base, entry);
     } else {
       mergeWith(*existing, entry.value, childRule(entry.key));
     }
@@ -259,6 +303,7 @@ Node toMapping(const Node& value, char separator) {
     return value;
   }
   Node out = Node::mapping(value.mark());
+  KeyIndex index(out);
   for (const Node& item : value.items()) {
     if (!item.isScalar()) {
       continue;  // the typed parser reports the wrong shape with its path
@@ -272,9 +317,9 @@ Node toMapping(const Node& value, char separator) {
       }
     }
     if (cut == std::string::npos) {
-      out.set(text, Node::null(item.mark()));
+      index.set(out, text, Node::null(item.mark()));
     } else {
-      out.set(text.substr(0, cut), Node::scalar(text.substr(cut + 1), item.mark(), true));
+      index.set(out, text.substr(0, cut), Node::scalar(text.substr(cut + 1), item.mark(), true));
     }
   }
   return out;
@@ -285,10 +330,11 @@ void mergeService(Node& base, const Node& over) {
     base = over;
     return;
   }
+  KeyIndex index(base);
   for (const auto& entry : over.entries()) {
-    Node* existing = base.find(entry.key);
+    Node* existing = index.find(base, entry.key);
     if (existing == nullptr) {
-      base.entries().push_back(entry);
+      index.append(base, entry);
     } else {
       mergeWith(*existing, entry.value, serviceRule(entry.key));
     }
@@ -309,10 +355,11 @@ void mergeComposeDocuments(Node& base, const Node& over) {
       continue;
     }
     if (entry.key == "services" && existing->isMapping() && entry.value.isMapping()) {
+      KeyIndex services(*existing);
       for (const auto& service : entry.value.entries()) {
-        Node* current = existing->find(service.key);
+        Node* current = services.find(*existing, service.key);
         if (current == nullptr) {
-          existing->entries().push_back(service);
+          services.append(*existing, service);
         } else if (service.value.tag() == "!reset" || service.value.tag() == "!override") {
           *current = service.value;
         } else {
@@ -326,25 +373,17 @@ void mergeComposeDocuments(Node& base, const Node& over) {
 }
 
 void settleTags(Node& node) {
+  // One pass each (erase-remove): erasing entries one by one is quadratic in their number.
   if (node.isMapping()) {
-    auto& entries = node.entries();
-    for (std::size_t i = 0; i < entries.size();) {
-      if (entries[i].value.tag() == "!reset") {
-        entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(i));
-      } else {
-        settleTags(entries[i].value);
-        ++i;
-      }
+    std::erase_if(node.entries(),
+                  [](const Node::MapEntry& entry) { return entry.value.tag() == "!reset"; });
+    for (auto& entry : node.entries()) {
+      settleTags(entry.value);
     }
   } else if (node.isSequence()) {
-    auto& items = node.items();
-    for (std::size_t i = 0; i < items.size();) {
-      if (items[i].tag() == "!reset") {
-        items.erase(items.begin() + static_cast<std::ptrdiff_t>(i));
-      } else {
-        settleTags(items[i]);
-        ++i;
-      }
+    std::erase_if(node.items(), [](const Node& item) { return item.tag() == "!reset"; });
+    for (Node& item : node.items()) {
+      settleTags(item);
     }
   }
   if (node.tag() == "!override") {

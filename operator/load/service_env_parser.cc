@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "operator/load/dotenv.h"
+#include "operator/load/load_budget.h"
 #include "operator/load/paths.h"
 #include "operator/load/service_parser_parts.h"
 
@@ -61,6 +63,7 @@ Result<EnvList> readKeyValueFiles(const Node& value, const std::string& path,
                                   ParseContext& context) {
   COP_ASSIGN_OR_RETURN(refs, readEnvFileRefs(value, path));
   EnvList merged;
+  std::unordered_map<std::string, std::size_t> positions;  // key -> index in merged
   for (const auto& ref : refs) {
     const std::string resolved = joinPath(context.projectDir, ref.path);
     auto text = context.reader.read(resolved, kMaxEnvFileBytes);
@@ -70,18 +73,37 @@ Result<EnvList> readKeyValueFiles(const Node& value, const std::string& path,
       }
       return failAt(*ref.node, ref.nodePath, "cannot read " + text.error().message);
     }
-    COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, resolved, context.lookup, ref.raw));
+    COP_ASSIGN_OR_RETURN(entries,
+                         parseDotenv(*text, resolved, context.lookup, ref.raw, context.budget));
     for (auto& [key, entryValue] : entries) {
-      auto it = std::find_if(merged.begin(), merged.end(),
-                             [&key](const auto& entry) { return entry.first == key; });
-      if (it != merged.end()) {
-        it->second = std::move(entryValue);
+      if (auto it = positions.find(key); it != positions.end()) {
+        merged[it->second].second = std::move(entryValue);
       } else {
+        positions.emplace(key, merged.size());
         merged.emplace_back(key, std::move(entryValue));
       }
     }
   }
   return merged;
+}
+
+// The loader bounds each field's entries in the compose files; env and label files add more.
+Status checkEntryCount(std::size_t count, MappingReader& fields, const std::string& field,
+                       const ParseContext& context) {
+  if (context.budget == nullptr || count <= context.budget->limits().maxEntries) {
+    return {};
+  }
+  const Node* node = fields.get(field);
+  if (node == nullptr) {
+    node = fields.get(field == "labels" ? "label_file" : "env_file");
+  }
+  const std::string message = std::to_string(count) + " entries with its files, more than the " +
+                              std::to_string(context.budget->limits().maxEntries) +
+                              " one field of a service may have";
+  if (node == nullptr) {
+    return fail(message, fields.pathOf(field));
+  }
+  return failAt(*node, fields.pathOf(field), message);
 }
 
 }  // namespace
@@ -107,6 +129,7 @@ Status parseEnvironment(MappingReader& fields, Service& service, ParseContext& c
       }
     }
   }
+  COP_TRY(checkEntryCount(environment.size(), fields, "environment", context));
   service.environment.assign(environment.begin(), environment.end());
   return {};
 }
@@ -125,6 +148,7 @@ Status parseLabels(MappingReader& fields, Service& service, ParseContext& contex
       service.labels[key] = value.value_or("");
     }
   }
+  COP_TRY(checkEntryCount(service.labels.size(), fields, "labels", context));
   if (const Node* annotations = fields.get("annotations")) {
     COP_ASSIGN_OR_RETURN(pairs, readKeyValues(*annotations, fields.pathOf("annotations")));
     for (auto& [key, value] : pairs) {

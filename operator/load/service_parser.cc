@@ -1,6 +1,7 @@
 #include "operator/load/service_parser.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "operator/load/service_parser_parts.h"
 #include "operator/load/shell_words.h"
@@ -267,13 +268,15 @@ Origin originOf(const Node& node, const std::string& path) {
 Result<std::vector<std::pair<std::string, std::optional<std::string>>>> readKeyValues(
     const Node& node, const std::string& path) {
   std::vector<std::pair<std::string, std::optional<std::string>>> out;
-  auto put = [&out](std::string key, std::optional<std::string> value) {
-    for (auto& entry : out) {
-      if (entry.first == key) {
-        entry.second = std::move(value);
-        return;
-      }
+  // A key given twice keeps its first place and its last value; found through an index, since
+  // a list may hold tens of thousands of entries.
+  std::unordered_map<std::string, std::size_t> positions;
+  auto put = [&out, &positions](std::string key, std::optional<std::string> value) {
+    if (auto it = positions.find(key); it != positions.end()) {
+      out[it->second].second = std::move(value);
+      return;
     }
+    positions.emplace(key, out.size());
     out.emplace_back(std::move(key), std::move(value));
   };
   if (node.isMapping()) {

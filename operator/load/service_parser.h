@@ -15,11 +15,14 @@
 
 namespace cop::load {
 
+class LoadBudget;
+
 struct ParseContext {
   const SourceReader& reader;
   std::string projectDir;  // relative paths in the project resolve against it
   VariableLookup lookup;   // the interpolation environment (key-only variables, env files)
   Warnings& warnings;
+  LoadBudget* budget = nullptr;  // what env and label files may materialise (load_budget.h)
 };
 
 Result<Service> parseService(const std::string& name, const Node& node, ParseContext& context);

@@ -28,7 +28,8 @@ void readBindSource(ServiceVolume& volume, ParseContext& context) {
       volume.bindProblem = "the source " + volume.source + " does not exist";
       break;
     case ReadFailure::kNotRegularFile:
-      volume.bindProblem = "the source " + volume.source + " is a directory, not a file";
+      volume.bindProblem = "the source " + volume.source +
+                           " is not a regular file (a directory, a device, a FIFO or a socket)";
       break;
     case ReadFailure::kTooLarge:
       volume.bindProblem = "the source " + volume.source + " is larger than " +
@@ -36,6 +37,10 @@ void readBindSource(ServiceVolume& volume, ParseContext& context) {
       break;
     case ReadFailure::kIo:
       volume.bindProblem = "the source cannot be read: " + content.error().message;
+      break;
+    case ReadFailure::kOverBudget:
+    case ReadFailure::kOutsideProject:
+      volume.bindProblem = content.error().message;
       break;
   }
 }

@@ -12,7 +12,14 @@
 
 namespace cop::load {
 
-enum class ReadFailure { kNotFound, kNotRegularFile, kTooLarge, kIo };
+enum class ReadFailure {
+  kNotFound,
+  kNotRegularFile,
+  kTooLarge,
+  kIo,
+  kOverBudget,      // the load as a whole has read or materialised too much (load_budget.h)
+  kOutsideProject,  // the path resolves (symlinks included) outside the project directory
+};
 
 struct ReadError {
   ReadFailure kind = ReadFailure::kIo;

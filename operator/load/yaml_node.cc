@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "operator/load/load_budget.h"
+
 namespace cop::load {
 
 namespace {
@@ -30,8 +32,8 @@ class TreeBuilder final : public YAML::EventHandler {
     Error error;
   };
 
-  TreeBuilder(std::shared_ptr<const std::string> file, const YamlLimits& limits)
-      : file_(std::move(file)), limits_(limits) {}
+  TreeBuilder(std::shared_ptr<const std::string> file, const YamlLimits& limits, LoadBudget& budget)
+      : file_(std::move(file)), limits_(limits), budget_(budget) {}
 
   int documents() const { return documents_; }
   Node takeRoot() { return std::move(root_); }
@@ -46,7 +48,7 @@ class TreeBuilder final : public YAML::EventHandler {
         !frames_.empty() && frames_.back().node.isMapping() && !frames_.back().expectKey
             ? frames_.back().keyLine
             : lineOf(mark);
-    add(Node::null(Mark{file_, line}), anchor, mark, 1);
+    add(Node::null(Mark{file_, line}), anchor, mark, {1, 0});
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -54,7 +56,7 @@ class TreeBuilder final : public YAML::EventHandler {
     if (it == anchors_.end()) {
       stop(mark, "an alias refers to an anchor that is not defined before it");
     }
-    add(it->second.node, 0, mark, it->second.size);
+    add(it->second.node, 0, mark, it->second.size);  // an alias costs what it copies
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -63,7 +65,7 @@ class TreeBuilder final : public YAML::EventHandler {
     Node node = Node::scalar(value, Mark{file_, lineOf(mark)}, quoted);
     applyTag(node, tag, mark);
     const bool plainKey = tag == kPlainTag || tag.empty();
-    add(std::move(node), anchor, mark, 1, plainKey);
+    add(std::move(node), anchor, mark, {1, value.size()}, plainKey);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -82,7 +84,7 @@ class TreeBuilder final : public YAML::EventHandler {
   struct Frame {
     Node node;
     YAML::anchor_t anchor = 0;
-    std::size_t firstCount = 0;  // the node budget when this frame opened
+    TreeSize budgetAtOpen;  // the budget spent when this frame opened
     // Mappings: whether the next event is a key, the pending key, keys seen, merge sources.
     bool expectKey = true;
     std::string key;
@@ -93,7 +95,7 @@ class TreeBuilder final : public YAML::EventHandler {
   };
   struct Anchored {
     Node node;
-    std::size_t size = 0;  // nodes in the subtree, charged again at every alias
+    TreeSize size;  // nodes and text in the subtree, charged again at every alias
   };
 
   int lineOf(const YAML::Mark& mark) const { return mark.is_null() ? 0 : mark.line + 1; }
@@ -102,11 +104,9 @@ class TreeBuilder final : public YAML::EventHandler {
     throw Stop{Error{std::move(message), *file_, lineOf(mark), {}}};
   }
 
-  void charge(std::size_t nodes, const YAML::Mark& mark) {
-    nodes_ += nodes;
-    if (nodes_ > limits_.maxNodes) {
-      stop(mark, "the document expands to more than " + std::to_string(limits_.maxNodes) +
-                     " nodes (anchors and aliases included); refusing to load it");
+  void charge(TreeSize size, const YAML::Mark& mark) {
+    if (auto charged = budget_.charge(size.nodes, size.bytes, "anchors and aliases"); !charged) {
+      stop(mark, charged.error().message);
     }
   }
 
@@ -130,12 +130,12 @@ class TreeBuilder final : public YAML::EventHandler {
       stop(mark, "nesting deeper than " + std::to_string(limits_.maxDepth) +
                      " levels; refusing to load it");
     }
-    charge(1, mark);
+    charge({1, 0}, mark);
     applyTag(node, tag, mark);
     Frame frame;
     frame.node = std::move(node);
     frame.anchor = anchor;
-    frame.firstCount = nodes_;
+    frame.budgetAtOpen = {budget_.nodes(), budget_.bytes()};
     frames_.push_back(std::move(frame));
   }
 
@@ -153,18 +153,19 @@ class TreeBuilder final : public YAML::EventHandler {
         }
       }
     }
-    const std::size_t size = nodes_ - frame.firstCount + 1;
+    const TreeSize size{budget_.nodes() - frame.budgetAtOpen.nodes + 1,
+                        budget_.bytes() - frame.budgetAtOpen.bytes};
     place(std::move(node), frame.anchor, size, YAML::Mark::null_mark(), false);
   }
 
   // A finished node of `size` nodes: store it under its anchor and hand it to its parent.
-  void add(Node node, YAML::anchor_t anchor, const YAML::Mark& mark, std::size_t size,
+  void add(Node node, YAML::anchor_t anchor, const YAML::Mark& mark, TreeSize size,
            bool plainKey = false) {
     charge(size, mark);
     place(std::move(node), anchor, size, mark, plainKey);
   }
 
-  void place(Node node, YAML::anchor_t anchor, std::size_t size, const YAML::Mark& mark,
+  void place(Node node, YAML::anchor_t anchor, TreeSize size, const YAML::Mark& mark,
              bool plainKey) {
     if (anchor != 0) {
       anchors_[anchor] = Anchored{node, size};
@@ -220,10 +221,10 @@ class TreeBuilder final : public YAML::EventHandler {
 
   std::shared_ptr<const std::string> file_;
   const YamlLimits& limits_;
+  LoadBudget& budget_;
   std::vector<Frame> frames_;
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   Node root_;
-  std::size_t nodes_ = 0;
   int documents_ = 0;
 };
 
@@ -310,8 +311,12 @@ std::string Node::describe() const {
   return "a value";
 }
 
-Result<Node> parseYaml(std::string_view text, const std::string& fileName,
-                       const YamlLimits& limits) {
+Result<Node> parseYaml(std::string_view text, const std::string& fileName, const YamlLimits& limits,
+                       LoadBudget* budget) {
+  LoadBudget ownBudget(limits);
+  if (budget == nullptr) {
+    budget = &ownBudget;
+  }
   if (text.size() > limits.maxBytes) {
     return fail("the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
                     std::to_string(limits.maxBytes) + " bytes for a compose file",
@@ -321,7 +326,7 @@ Result<Node> parseYaml(std::string_view text, const std::string& fileName,
     return fail("the file contains a NUL byte; it is not a YAML text file", {}, fileName);
   }
   auto file = std::make_shared<const std::string>(fileName);
-  TreeBuilder builder(file, limits);
+  TreeBuilder builder(file, limits, *budget);
   try {
     std::istringstream stream{std::string(text)};
     YAML::Parser parser(stream);

@@ -91,16 +91,29 @@ struct Node::MapEntry {
 // (maxServices is checked by the loader, on each file's `services`.)
 struct YamlLimits {
   std::size_t maxBytes = 2 * 1024 * 1024;  // compose files are kilobytes; 2 MiB is generous
-  std::size_t maxNodes = 250'000;          // counted after alias expansion (billion laughs)
+  // Counted for the whole load, after alias expansion (billion laughs), across every file
+  // and every copy that extends makes (load_budget.h).
+  std::size_t maxNodes = 250'000;
+  // Text the whole load may materialise: files read, alias copies, interpolated values and
+  // extends copies. A real stack is well under 1 MiB; 16 MiB keeps the translated and
+  // emitted output of a stack at the limit within 256 MiB of memory.
+  std::size_t maxExpandedBytes = 16 * 1024 * 1024;
   int maxDepth = 200;                      // compose needs about 10 levels
   // Services per file: Kubernetes' scalability thresholds test 2,000 Deployments per
   // namespace, and a stack lives in one namespace.
   std::size_t maxServices = 2000;
+  // Entries of one field of a service (labels, environment with its env files, ports, ...).
+  // Real services have tens; Kubernetes caps a pod's annotations at 256 KiB and an object at
+  // 1.5 MiB in etcd, which a few thousand entries already approach. The bound keeps the
+  // translator's per-entry work (keyed JSON objects) far from quadratic blow-ups.
+  std::size_t maxEntries = 4096;
 };
 
 // Parses one YAML document. Duplicate keys and non-scalar keys are errors; `<<` merge keys
 // are applied (explicit keys win); anchors and aliases are expanded into copies.
+// Nodes and text are charged to `budget`, the load's (a budget of its own when null).
+class LoadBudget;
 Result<Node> parseYaml(std::string_view text, const std::string& fileName,
-                       const YamlLimits& limits = {});
+                       const YamlLimits& limits = {}, LoadBudget* budget = nullptr);
 
 }  // namespace cop::load
