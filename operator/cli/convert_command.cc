@@ -7,6 +7,7 @@
 #include "operator/cli/filesystem_reader.h"
 #include "operator/emit/writers.h"
 #include "operator/load/loader.h"
+#include "operator/load/paths.h"
 #include "operator/translate/translator.h"
 
 namespace cop::cli {
@@ -172,7 +173,14 @@ int runConvert(const std::vector<std::string>& args,
     options.load.defaultProjectName = ec ? "" : dir.filename().string();
   }
 
-  FileSystemReader reader;
+  // Files named on the command line are read where they are; files that a compose file names
+  // must lie below the project directory (the first file's).
+  std::vector<std::string> namedFiles = options.load.files;
+  if (options.load.envFiles) {
+    namedFiles.insert(namedFiles.end(), options.load.envFiles->begin(),
+                      options.load.envFiles->end());
+  }
+  FileSystemReader reader(load::directoryOf(options.load.files.front()), namedFiles);
   Warnings warnings;
   auto flush = [&warnings, &err] {
     for (const Diagnostic& warning : warnings.items()) {

@@ -41,13 +41,17 @@ class ProjectLoader {
  public:
   // Every file is read through the budget, so that the whole load stays bounded.
   ProjectLoader(const LoadOptions& options, const SourceReader& reader, Warnings& warnings)
-      : options_(options), budget_(options.limits), reader_(reader, budget_), warnings_(warnings) {}
+      : options_(options),
+        budget_(options.limits),
+        budgeted_(reader, budget_),
+        reader_(budgeted_, projectDirOf(options), namedFiles(options)),
+        warnings_(warnings) {}
 
   Result<Project> run() {
     if (options_.files.empty()) {
       return fail("no compose file given");
     }
-    projectDir_ = directoryOf(options_.files.front());
+    projectDir_ = projectDirOf(options_);
     COP_TRY(loadEnvironment());
 
     Node merged;
@@ -562,9 +566,21 @@ class ProjectLoader {
     return name;
   }
 
+  static std::string projectDirOf(const LoadOptions& options) {
+    return options.files.empty() ? std::string() : directoryOf(options.files.front());
+  }
+  static std::vector<std::string> namedFiles(const LoadOptions& options) {
+    std::vector<std::string> files = options.files;
+    if (options.envFiles) {
+      files.insert(files.end(), options.envFiles->begin(), options.envFiles->end());
+    }
+    return files;
+  }
+
   const LoadOptions& options_;
   LoadBudget budget_;
-  BudgetedReader reader_;
+  BudgetedReader budgeted_;
+  ConfinedReader reader_;  // every read: within the project, and within the budget
   Warnings& warnings_;
   std::string projectDir_;
   std::map<std::string, std::string> envFileValues_;

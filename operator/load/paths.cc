@@ -68,6 +68,35 @@ std::string joinPath(std::string_view base, std::string_view relative) {
   return normalizePath(joined);
 }
 
+bool hasParentSegment(std::string_view path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) {
+      end = path.size();
+    }
+    if (path.substr(start, end - start) == "..") {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+bool isWithin(std::string_view path, std::string_view root) {
+  const std::string normalizedPath = normalizePath(path);
+  const std::string normalizedRoot = normalizePath(root.empty() ? "." : root);
+  if (normalizedRoot == ".") {
+    return !isAbsolutePath(normalizedPath) && normalizedPath != ".." &&
+           !normalizedPath.starts_with("../");
+  }
+  if (normalizedPath == normalizedRoot) {
+    return true;
+  }
+  const std::string prefix = normalizedRoot == "/" ? "/" : normalizedRoot + "/";
+  return normalizedPath.starts_with(prefix);
+}
+
 }  // namespace cop::load
 
 namespace cop::load {

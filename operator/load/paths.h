@@ -17,6 +17,12 @@ std::string fileNameOf(std::string_view path);
 std::string directoryOf(std::string_view path);
 // Joins base and relative; returns relative unchanged when it is absolute.
 std::string joinPath(std::string_view base, std::string_view relative);
+// Whether a path has a ".." segment ("a/../b", "..", "/x/.."): a mount target or subpath
+// with one could leave the directory it names once the runtime resolves it.
+bool hasParentSegment(std::string_view path);
+// Whether `path` (normalised) lies at or below `root` (normalised; "." is the working
+// directory). Lexical only: the FileSystemReader also resolves symlinks.
+bool isWithin(std::string_view path, std::string_view root);
 
 }  // namespace cop::load
 

@@ -27,9 +27,12 @@ void readBindSource(ServiceVolume& volume, ParseContext& context) {
     case ReadFailure::kNotFound:
       volume.bindProblem = "the source " + volume.source + " does not exist";
       break;
+    case ReadFailure::kDirectory:
+      volume.bindProblem = "the source " + volume.source + " is a directory, not a file";
+      break;
     case ReadFailure::kNotRegularFile:
       volume.bindProblem = "the source " + volume.source +
-                           " is not a regular file (a directory, a device, a FIFO or a socket)";
+                           " is not a regular file (a device, a FIFO, a socket or a /proc file)";
       break;
     case ReadFailure::kTooLarge:
       volume.bindProblem = "the source " + volume.source + " is larger than " +
@@ -58,6 +61,22 @@ ServiceVolume::Type volumeType(const std::string& type) {
   return ServiceVolume::Type::kOther;
 }
 
+// A path inside the container (a mount target, a secret's target, a subpath). The runtime
+// resolves it inside the container's filesystem, so a ".." segment could place a mount
+// outside the directory it names; control characters make no sense in a path.
+Status checkContainerPath(std::string_view text, const Node& node, const std::string& path,
+                          std::string_view what) {
+  if (hasParentSegment(text)) {
+    return failAt(node, path, std::string(what) + " must not contain a '..' segment");
+  }
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      return failAt(node, path, std::string(what) + " must not contain control characters");
+    }
+  }
+  return {};
+}
+
 Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path) {
   COP_ASSIGN_OR_RETURN(fields, MappingReader::open(item, path));
   ServiceVolume volume;
@@ -78,6 +97,7 @@ Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path)
   if (!target || target->empty() || target->front() != '/') {
     return failAt(item, fields.pathOf("target"), "a volume needs an absolute target path");
   }
+  COP_TRY(checkContainerPath(*target, item, fields.pathOf("target"), "a mount target"));
   volume.target = *target;
   COP_ASSIGN_OR_RETURN(readOnly, fields.boolean("read_only"));
   volume.readOnly = readOnly.value_or(false);
@@ -92,6 +112,12 @@ Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path)
     COP_ASSIGN_OR_RETURN(volumeFields, MappingReader::open(*options, fields.pathOf("volume")));
     COP_ASSIGN_OR_RETURN(subpath, volumeFields.string("subpath"));
     volume.subpath = subpath.value_or("");
+    if (isAbsolutePath(volume.subpath)) {
+      return failAt(*options, volumeFields.pathOf("subpath"),
+                    "a subpath is relative to the volume's root");
+    }
+    COP_TRY(
+        checkContainerPath(volume.subpath, *options, volumeFields.pathOf("subpath"), "a subpath"));
     volumeFields.accept({"nocopy", "labels"});
     COP_TRY(volumeFields.rejectUnknown("volume options"));
   }
@@ -109,8 +135,9 @@ Result<ServiceVolume> parseTmpfsEntry(const std::string& text, const Node& node,
   const std::size_t colon = text.find(':');
   volume.target = text.substr(0, colon);
   if (volume.target.empty() || volume.target.front() != '/') {
-    return failAt(node, path, "a tmpfs mount needs an absolute path, found '" + text + "'");
+    return failAt(node, path, "a tmpfs mount needs an absolute path");
   }
+  COP_TRY(checkContainerPath(volume.target, node, path, "a tmpfs target"));
   if (colon != std::string::npos) {
     std::string options = text.substr(colon + 1);
     std::size_t from = 0;
@@ -149,6 +176,7 @@ Result<FileReference> parseFileReference(const Node& item, const std::string& pa
   ref.source = *source;
   COP_ASSIGN_OR_RETURN(target, fields.string("target"));
   ref.target = target.value_or("");
+  COP_TRY(checkContainerPath(ref.target, item, fields.pathOf("target"), "a target"));
   if (const Node* mode = fields.get("mode")) {
     COP_ASSIGN_OR_RETURN(parsed, asFileMode(*mode, fields.pathOf("mode")));
     ref.mode = parsed;
@@ -204,6 +232,7 @@ Status parseStorage(MappingReader& fields, Service& service, ParseContext& conte
         volume.target = spec->target;
         volume.readOnly = spec->readOnly;
         volume.origin = originOf(item, itemPath);
+        COP_TRY(checkContainerPath(volume.target, item, itemPath, "a mount target"));
       }
       readBindSource(volume, context);
       service.volumes.push_back(std::move(volume));

@@ -1,5 +1,7 @@
 #include "operator/load/source_reader.h"
 
+#include <algorithm>
+
 #include "operator/load/paths.h"
 
 namespace cop::load {
@@ -15,6 +17,26 @@ Expected<std::string, ReadError> MemoryReader::read(const std::string& path,
                                 path + ": larger than " + std::to_string(maxBytes) + " bytes"});
   }
   return it->second;
+}
+
+ConfinedReader::ConfinedReader(const SourceReader& inner, std::string projectDir,
+                               std::vector<std::string> namedFiles)
+    : inner_(inner), projectDir_(std::move(projectDir)) {
+  for (const std::string& file : namedFiles) {
+    namedFiles_.push_back(normalizePath(file));
+  }
+}
+
+Expected<std::string, ReadError> ConfinedReader::read(const std::string& path,
+                                                      std::size_t maxBytes) const {
+  const std::string normalized = normalizePath(path);
+  if (std::find(namedFiles_.begin(), namedFiles_.end(), normalized) == namedFiles_.end() &&
+      !isWithin(normalized, projectDir_)) {
+    return Unexpected(ReadError{ReadFailure::kOutsideProject,
+                                path + ": outside the project directory (a compose file may name "
+                                       "only files at or below its own directory)"});
+  }
+  return inner_.read(path, maxBytes);
 }
 
 }  // namespace cop::load

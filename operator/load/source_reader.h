@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "operator/common/diagnostic.h"
 
@@ -14,7 +15,8 @@ namespace cop::load {
 
 enum class ReadFailure {
   kNotFound,
-  kNotRegularFile,
+  kDirectory,
+  kNotRegularFile,  // a device, a FIFO, a socket, or a /proc or /sys file
   kTooLarge,
   kIo,
   kOverBudget,      // the load as a whole has read or materialised too much (load_budget.h)
@@ -48,6 +50,25 @@ class MemoryReader final : public SourceReader {
 
  private:
   std::map<std::string, std::string> files_;
+};
+
+// Refuses, for any reader, a path that leaves the project directory lexically ("../x", an
+// absolute path elsewhere), except the files the user named (-f, --env-file). The convert
+// command's FileSystemReader also resolves symlinks; this keeps the in-memory reader of the
+// operator to the same rule.
+class ConfinedReader final : public SourceReader {
+ public:
+  ConfinedReader(const SourceReader& inner, std::string projectDir,
+                 std::vector<std::string> namedFiles);
+
+  // SourceReader
+  Expected<std::string, ReadError> read(const std::string& path,
+                                        std::size_t maxBytes) const override;
+
+ private:
+  const SourceReader& inner_;
+  std::string projectDir_;
+  std::vector<std::string> namedFiles_;  // normalised
 };
 
 }  // namespace cop::load
