@@ -21,7 +21,9 @@ constexpr const char* kDefaultFiles[] = {"compose.yaml", "compose.yml", "docker-
 constexpr const char* kUsage =
     "usage: compose-operator convert [-f FILE]... [--env-file FILE]... [--profile NAME]...\n"
     "                                [--image SERVICE=IMAGE]... [-p NAME] [-n NAMESPACE]\n"
-    "                                [--security-profile restricted|baseline] [-o yaml|json]\n";
+    "                                [--security-profile restricted|baseline] [-o yaml|json]\n"
+    "                                [--dns-namespace NAME] [--dns-pod-label KEY=VALUE]\n"
+    "                                [--dns-cidr CIDR]...\n";
 
 struct ConvertArgs {
   load::LoadOptions load;
@@ -91,6 +93,27 @@ Expected<ConvertArgs, UsageError> parseArgs(const std::vector<std::string>& args
          }
          return std::nullopt;
        }},
+      // Where the cluster's DNS runs, the only destination of DNS egress (DnsOptions).
+      {"", "--dns-namespace",
+       [&](const std::string& v) -> std::optional<std::string> {
+         parsed.translate.dns.namespaceName = v;
+         return std::nullopt;
+       }},
+      {"", "--dns-pod-label",
+       [&](const std::string& v) -> std::optional<std::string> {
+         const std::size_t equals = v.find('=');
+         if (equals == std::string::npos || equals == 0 || equals + 1 == v.size()) {
+           return "--dns-pod-label takes KEY=VALUE, got '" + v + "'";
+         }
+         parsed.translate.dns.podLabelKey = v.substr(0, equals);
+         parsed.translate.dns.podLabelValue = v.substr(equals + 1);
+         return std::nullopt;
+       }},
+      {"", "--dns-cidr",
+       [&](const std::string& v) -> std::optional<std::string> {
+         parsed.translate.dns.cidrs.push_back(v);
+         return std::nullopt;
+       }},
       {"-o", "--output",
        [&](const std::string& v) -> std::optional<std::string> {
          if (v != "yaml" && v != "json") {
@@ -131,6 +154,9 @@ Expected<ConvertArgs, UsageError> parseArgs(const std::vector<std::string>& args
   }
   if (!envFiles.empty()) {
     parsed.load.envFiles = std::move(envFiles);
+  }
+  if (auto dns = translate::checkDnsOptions(parsed.translate.dns); !dns) {
+    return Unexpected(UsageError{dns.error().message});
   }
   return parsed;
 }

@@ -48,6 +48,7 @@ inline constexpr std::string_view kServiceLabel = "compose.operator.dev/service"
 inline constexpr std::string_view kVolumeLabel = "compose.operator.dev/volume";
 inline constexpr std::string_view kNetworkLabelPrefix = "net.compose.operator.dev/";
 inline constexpr std::string_view kExternalEgressLabel = "compose.operator.dev/external-egress";
+inline constexpr std::string_view kDnsEgressLabel = "compose.operator.dev/dns-egress";
 inline constexpr std::string_view kDependsOnAnnotation = "compose.operator.dev/depends-on";
 inline constexpr std::string_view kComposeNameAnnotation = "compose.operator.dev/compose-name";
 inline constexpr std::string_view kRetainAnnotation = "compose.operator.dev/retain";

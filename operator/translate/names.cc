@@ -152,6 +152,96 @@ std::string sanitizeConfigKey(std::string_view key) {
   return out.substr(0, kMaxSubdomainLength);
 }
 
+bool isReservedKey(std::string_view key) {
+  const std::size_t slash = key.find('/');
+  if (slash == std::string_view::npos) {
+    return false;
+  }
+  // Lower-cased: a key that differs only in case is invalid anyway, but must not slip past.
+  std::string prefix;
+  for (char c : key.substr(0, slash)) {
+    prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  constexpr std::string_view kOperatorDomain = "compose.operator.dev";
+  if (prefix == kOperatorDomain ||
+      (prefix.size() > kOperatorDomain.size() && prefix.ends_with(kOperatorDomain) &&
+       prefix[prefix.size() - kOperatorDomain.size() - 1] == '.')) {
+    return true;
+  }
+  if (prefix != "app.kubernetes.io") {
+    return false;
+  }
+  std::string name;
+  for (char c : key.substr(slash + 1)) {
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return name == "name" || name == "part-of" || name == "managed-by" || name == "instance";
+}
+
+namespace {
+
+Status checkLabels(const nlohmann::ordered_json& labels, const std::string& where) {
+  if (!labels.is_object()) {
+    return {};
+  }
+  for (const auto& [key, value] : labels.items()) {
+    if (!isQualifiedName(key) || !value.is_string() || !isLabelValue(value.get<std::string>())) {
+      return fail(where + " has an invalid label '" + key + "'");
+    }
+  }
+  return {};
+}
+
+Status checkAnnotations(const nlohmann::ordered_json& annotations, const std::string& where) {
+  if (!annotations.is_object()) {
+    return {};
+  }
+  std::size_t total = 0;
+  for (const auto& [key, value] : annotations.items()) {
+    if (!isQualifiedName(key) || !value.is_string()) {
+      return fail(where + " has an invalid annotation '" + key + "'");
+    }
+    total += key.size() + value.get_ref<const std::string&>().size();
+  }
+  if (total > kMaxAnnotationBytes) {
+    return fail(where + " has " + std::to_string(total) +
+                " bytes of annotations (labels that are not valid label values become "
+                "annotations); Kubernetes takes at most " +
+                std::to_string(kMaxAnnotationBytes));
+  }
+  return {};
+}
+
+}  // namespace
+
+Status checkObjectMetadata(const nlohmann::ordered_json& object) {
+  const auto& meta = object["metadata"];
+  const std::string name = meta.value("name", "");
+  const std::string where = object.value("kind", "object") + " '" + name + "'";
+  if (!isDns1123Subdomain(name)) {
+    return fail("the " + where + " has an invalid name");
+  }
+  COP_TRY(checkLabels(meta.value("labels", nlohmann::ordered_json()), "the " + where));
+  COP_TRY(checkAnnotations(meta.value("annotations", nlohmann::ordered_json()), "the " + where));
+  const auto& spec = object.value("spec", nlohmann::ordered_json::object());
+  if (spec.contains("template")) {
+    const auto& podMeta = spec["template"].value("metadata", nlohmann::ordered_json::object());
+    const std::string pods = "the pod template of " + where;
+    COP_TRY(checkLabels(podMeta.value("labels", nlohmann::ordered_json()), pods));
+    COP_TRY(checkAnnotations(podMeta.value("annotations", nlohmann::ordered_json()), pods));
+  }
+  if (spec.contains("selector")) {
+    const auto& selector = spec["selector"];
+    COP_TRY(checkLabels(selector.contains("matchLabels") ? selector["matchLabels"] : selector,
+                        "the selector of " + where));
+  }
+  if (spec.contains("podSelector")) {
+    COP_TRY(checkLabels(spec["podSelector"].value("matchLabels", nlohmann::ordered_json()),
+                        "the pod selector of " + where));
+  }
+  return {};
+}
+
 Status NameRegistry::claim(const std::string& kind, const std::string& name,
                            const std::string& owner, const load::Origin& origin) {
   auto [it, inserted] = owners_.emplace(std::make_pair(kind, name), owner);

@@ -220,8 +220,9 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack) {
     }
     container["ports"] = std::move(ports);
   }
-  container["resources"] = resourceRequirements(s, stack);
-  addProbes(container, svc, stack);
+  COP_ASSIGN_OR_RETURN(resources, resourceRequirements(s, stack));
+  container["resources"] = std::move(resources);
+  COP_TRY(addProbes(container, svc, stack));
   COP_ASSIGN_OR_RETURN(containerContext, containerSecurityContext(s, stack));
   container["securityContext"] = std::move(containerContext);
   container["volumeMounts"] = svc.mounts;
@@ -277,17 +278,13 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack) {
   for (const std::string& network : serviceNetworks(s)) {
     podLabels[std::string(kNetworkLabelPrefix) + network] = "true";
   }
-  bool allInternal = true;
-  for (const auto& [name, attachment] : s.networks) {
-    auto it = stack.project.networks.find(name);
-    allInternal = allInternal && it != stack.project.networks.end() && it->second.internal;
+  // Opt-in labels for the stack's DNS and external egress policies: a pod without them (such
+  // as one under network_mode: none) stays under the default deny.
+  if (!isNetworkIsolated(s)) {
+    podLabels[std::string(kDnsEgressLabel)] = "true";
   }
-  if (s.networks.empty()) {
-    auto it = stack.project.networks.find("default");
-    allInternal = it != stack.project.networks.end() && it->second.internal;
-  }
-  svc.externalEgress = !allInternal;
-  if (!allInternal) {
+  svc.externalEgress = hasExternalEgress(s, stack.project);
+  if (svc.externalEgress) {
     podLabels[std::string(kExternalEgressLabel)] = "true";
   }
   Object podMeta = Object{{"labels", std::move(podLabels)}};

@@ -1,6 +1,8 @@
 // healthcheck -> readiness and liveness probes (and a startup probe for start_period);
 // without a healthcheck, a TCP readiness probe on the first port.
 
+#include <limits>
+
 #include "operator/load/units.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
@@ -25,20 +27,32 @@ Object execAction(const std::vector<std::string>& test) {
   return Object{{"command", std::move(command)}};
 }
 
+// Probe fields are int32 in the Kubernetes API; a duration of years would wrap around.
+constexpr std::int64_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
+
+Status checkInt32(std::int64_t value, const std::string& what, const load::Origin& origin,
+                  const StackContext& stack) {
+  if (value > kMaxInt32) {
+    return stack.failAt(origin, what + " is " + std::to_string(value) +
+                                    ", above the Kubernetes limit of " + std::to_string(kMaxInt32));
+  }
+  return {};
+}
+
 }  // namespace
 
-void addProbes(Object& container, const ServiceContext& svc, const StackContext& stack) {
+Status addProbes(Object& container, const ServiceContext& svc, const StackContext& stack) {
   const load::Service& s = svc.service;
   const auto& health = s.healthcheck;
   if (health && (health->disable || (!health->test.empty() && health->test.front() == "NONE"))) {
-    return;
+    return {};
   }
   if (health && health->test.empty()) {
     // A healthcheck that sets only timings inherits the image's test, which we cannot see.
     stack.warn(health->origin,
                "the healthcheck has no test (it relies on the image's "
                "HEALTHCHECK, which is not visible here); no probe is set");
-    return;
+    return {};
   }
   if (health) {
     const std::int64_t period =
@@ -46,6 +60,8 @@ void addProbes(Object& container, const ServiceContext& svc, const StackContext&
     const std::int64_t timeout =
         load::msToSecondsCeil(health->timeoutMs.value_or(kHealthTimeoutMs), 1);
     const int retries = std::max(health->retries.value_or(kHealthRetries), 1);
+    COP_TRY(checkInt32(period, "the healthcheck interval in seconds", health->origin, stack));
+    COP_TRY(checkInt32(timeout, "the healthcheck timeout in seconds", health->origin, stack));
     Object probe = Object::object();
     probe["exec"] = execAction(health->test);
     probe["periodSeconds"] = period;
@@ -57,8 +73,14 @@ void addProbes(Object& container, const ServiceContext& svc, const StackContext&
     if (startPeriod > 0) {
       const std::int64_t interval = health->startIntervalMs.value_or(kHealthStartIntervalMs);
       const std::int64_t intervalSeconds = load::msToSecondsCeil(interval, 1);
-      const std::int64_t attempts = std::max<std::int64_t>(
-          1, (startPeriod + intervalSeconds * 1000 - 1) / (intervalSeconds * 1000));
+      COP_TRY(checkInt32(intervalSeconds, "the healthcheck start_interval in seconds",
+                         health->origin, stack));
+      // ceil(startPeriod / interval) without the sum that could overflow near int64's end.
+      const std::int64_t attempts = (startPeriod - 1) / (intervalSeconds * 1000) + 1;
+      COP_TRY(checkInt32(attempts + retries,
+                         "the startup probe's failureThreshold (start_period "
+                         "over start_interval, plus retries)",
+                         health->origin, stack));
       Object startup = Object::object();
       startup["exec"] = execAction(health->test);
       startup["periodSeconds"] = intervalSeconds;
@@ -68,7 +90,7 @@ void addProbes(Object& container, const ServiceContext& svc, const StackContext&
       startup["failureThreshold"] = attempts + retries;
       container["startupProbe"] = std::move(startup);
     }
-    return;
+    return {};
   }
   for (const ContainerPort& port : svc.containerPorts) {
     if (port.protocol != "TCP") {
@@ -80,8 +102,9 @@ void addProbes(Object& container, const ServiceContext& svc, const StackContext&
     probe["timeoutSeconds"] = kTcpProbeTimeoutSeconds;
     probe["failureThreshold"] = kTcpProbeFailureThreshold;
     container["readinessProbe"] = std::move(probe);
-    return;
+    return {};
   }
+  return {};
 }
 
 }  // namespace cop::translate::detail

@@ -75,7 +75,20 @@ Result<Object> servicePorts(const ServiceContext& svc, const StackContext& stack
     return {};
   };
   for (const load::Port& port : s.ports) {
-    if (!port.hostIp.empty()) {
+    if (isLoopbackHost(port.hostIp)) {
+      // Only the docker host could reach a loopback-bound port; under compose the stack's
+      // containers reach the container port. So: the container port, for the stack only.
+      stack.warn(port.origin, "the port is bound to " + port.hostIp +
+                                  ", so it is not exposed beyond the stack; the stack's pods "
+                                  "reach it on port " +
+                                  std::to_string(port.target));
+      COP_TRY(
+          add(port.target, port.target, port.protocol, port.appProtocol, port.name, port.origin));
+      continue;
+    }
+    if (!port.hostIp.empty() && port.hostIp != "0.0.0.0" && port.hostIp != "::") {
+      // Another host address is a host interface, which a cluster does not have; the port
+      // stays published (open to any source), as the author meant it to be reachable.
       stack.warn(port.origin, "the host address " + port.hostIp +
                                   " is not carried over: a Service listens on its cluster address");
     }
@@ -111,14 +124,64 @@ Result<std::string> serviceType(const load::Service& s, const StackContext& stac
                           "' (expected clusterip, nodeport, loadbalancer or headless)");
 }
 
+// network_mode: none: no Service at all. Nothing can reach the pod, and under compose its
+// name resolves on no network, so a Service (even a headless one) would only claim
+// reachability that is not there.
+Status checkIsolated(const ServiceContext& svc, const StackContext& stack) {
+  const load::Service& s = svc.service;
+  if (!s.ports.empty()) {
+    return stack.failAt(s.originOf("ports"),
+                        "network_mode: none has no network to publish ports on (docker refuses "
+                        "this too)");
+  }
+  if (!s.networks.empty()) {
+    return stack.failAt(s.originOf("networks"),
+                        "network_mode: none and networks cannot be combined (compose refuses "
+                        "this too)");
+  }
+  if (!s.expose.empty()) {
+    stack.warn(s.originOf("expose"),
+               "under network_mode: none nothing can reach the exposed ports; no Service is made");
+  }
+  for (const load::Service& other : stack.project.services) {
+    for (const auto& [target, alias] : other.links) {
+      if (target == s.name) {
+        return stack.failAt(other.originOf("links"),
+                            "links to the service '" + s.name + "', which has network_mode: none");
+      }
+    }
+  }
+  return {};
+}
+
+bool bindsLoopback(const load::Service& s) {
+  for (const load::Port& port : s.ports) {
+    if (isLoopbackHost(port.hostIp)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Status addServiceObjects(ServiceContext& svc, StackContext& stack) {
   const load::Service& s = svc.service;
+  if (isNetworkIsolated(s)) {
+    return checkIsolated(svc, stack);
+  }
   COP_ASSIGN_OR_RETURN(ports, servicePorts(svc, stack));
   COP_ASSIGN_OR_RETURN(type, serviceType(s, stack));
   if (ports.empty() && !type.empty() && type != "Headless") {
     return stack.failAt(s.originOf("labels"), "a " + type + " Service needs ports");
+  }
+  if ((type == "NodePort" || type == "LoadBalancer") && bindsLoopback(s)) {
+    // Every port of such a Service opens on every node (or a load balancer): a loopback port
+    // would be exposed to the world, the opposite of what its binding says.
+    return stack.failAt(s.originOf("labels"),
+                        "a " + type +
+                            " Service would expose the ports bound to a loopback address "
+                            "beyond the stack; bind them to 0.0.0.0 or drop kompose.service.type");
   }
   std::vector<std::pair<std::string, load::Origin>> names{{s.name, s.origin}};
   for (const auto& [network, attachment] : s.networks) {

@@ -1,5 +1,9 @@
 #include "operator/translate/stack_context.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+
 #include "operator/translate/defaults.h"
 
 namespace cop::translate::detail {
@@ -35,7 +39,10 @@ Unexpected<Error> StackContext::failAt(const load::Origin& origin, std::string m
   return fail(std::move(message), origin.path, origin.file, origin.line);
 }
 
-// Every mount goes through here: one target per container, one pod volume per name.
+// Every mount goes through here: one target per container, and one pod volume per source.
+// Two mounts of the same source share its pod volume; two different sources whose names
+// collide (after sanitising, or a config mounted twice with different items) get distinct
+// names, so that two claims are never mounted as one.
 Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& origin, Object volume,
                 Object mount) {
   for (const auto& existing : svc.mounts) {
@@ -44,13 +51,31 @@ Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& or
                           "two mounts share the target " + mount["mountPath"].get<std::string>());
     }
   }
-  bool known = false;
-  for (const auto& existing : svc.volumes) {
-    known = known || existing["name"] == volume["name"];
+  const std::string wanted = volume["name"].get<std::string>();
+  std::string name = wanted;
+  for (int attempt = 0;; ++attempt) {
+    const Object* taken = nullptr;
+    for (const auto& existing : svc.volumes) {
+      if (existing["name"] == name) {
+        taken = &existing;
+      }
+    }
+    volume["name"] = name;
+    if (taken == nullptr) {
+      svc.volumes.push_back(std::move(volume));
+      break;
+    }
+    if (*taken == volume) {
+      break;  // the same source, mounted again: share its pod volume
+    }
+    if (attempt == 1) {
+      // Only a hash collision gets here: refuse rather than mount one source as another.
+      return stack.failAt(origin, "the pod volume '" + wanted +
+                                      "' would stand for two different sources; rename one");
+    }
+    name = sanitizeName(wanted + "-" + shortHash(volume.dump()));
   }
-  if (!known) {
-    svc.volumes.push_back(std::move(volume));
-  }
+  mount["name"] = name;
   svc.mounts.push_back(std::move(mount));
   return {};
 }
@@ -79,8 +104,33 @@ std::string kubernetesProtocol(const std::string& protocol) {
   return "TCP";
 }
 
+bool isLoopbackHost(const std::string& hostIp) {
+  if (hostIp == "localhost") {
+    return true;
+  }
+  unsigned char bytes[16] = {};
+  if (inet_pton(AF_INET, hostIp.c_str(), bytes) == 1) {
+    return bytes[0] == 127;
+  }
+  if (inet_pton(AF_INET6, hostIp.c_str(), bytes) == 1) {
+    static constexpr unsigned char kLoopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                                     0, 0, 0, 0, 0, 0, 0, 1};
+    static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return std::equal(bytes, bytes + 16, kLoopback6) ||
+           (std::equal(bytes, bytes + 12, kMappedPrefix) && bytes[12] == 127);
+  }
+  return false;
+}
+
+bool isNetworkIsolated(const load::Service& service) {
+  return service.networkMode == "none";
+}
+
 std::vector<std::string> serviceNetworks(const load::Service& service) {
   std::vector<std::string> out;
+  if (isNetworkIsolated(service)) {
+    return out;  // network_mode: none is on no network at all
+  }
   if (service.networks.empty()) {
     out.push_back("default");
     return out;
@@ -89,6 +139,25 @@ std::vector<std::string> serviceNetworks(const load::Service& service) {
     out.push_back(sanitizeName(name));
   }
   return out;
+}
+
+bool hasExternalEgress(const load::Service& service, const load::Project& project) {
+  if (isNetworkIsolated(service)) {
+    return false;
+  }
+  auto internal = [&project](const std::string& name) {
+    auto it = project.networks.find(name);
+    return it != project.networks.end() && it->second.internal;
+  };
+  if (service.networks.empty()) {
+    return !internal("default");
+  }
+  for (const auto& [name, attachment] : service.networks) {
+    if (!internal(name)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace cop::translate::detail

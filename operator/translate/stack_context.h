@@ -66,16 +66,17 @@ Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack);
 Status addStackSecretObjects(StackContext& stack);  // Secrets and ConfigMaps from top level
 Status addEnvironment(ServiceContext& svc, StackContext& stack);
 
-Object resourceRequirements(const load::Service& service, const StackContext& stack);
-void addProbes(Object& container, const ServiceContext& svc, const StackContext& stack);
+Result<Object> resourceRequirements(const load::Service& service, const StackContext& stack);
+Status addProbes(Object& container, const ServiceContext& svc, const StackContext& stack);
 
 Result<Object> podTemplate(ServiceContext& svc, StackContext& stack);
 Result<Object> workload(ServiceContext& svc, StackContext& stack);
 Status addServiceObjects(ServiceContext& svc, StackContext& stack);
 Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack);
 
-// Adds a pod volume (unless one of its name exists) and its mount; two mounts on one
-// target are an error naming `origin`.
+// Adds a pod volume and its mount. The same source mounted twice shares one pod volume; a
+// different source whose name is taken gets a distinct name (the mount follows it). Two mounts
+// on one target are an error naming `origin`.
 Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& origin, Object volume,
                 Object mount);
 
@@ -86,7 +87,19 @@ std::string escapeDollar(const std::string& text);
 // Kubernetes' spelling of a compose protocol (tcp -> TCP, udp -> UDP, sctp -> SCTP).
 std::string kubernetesProtocol(const std::string& protocol);
 
-// The compose networks a service is on (sanitised); `default` when it names none.
+// A published port's host address that only the host itself can reach: 127.0.0.0/8, ::1
+// (any spelling), ::ffff:127.x and `localhost`. Such a port is not exposed beyond the stack.
+bool isLoopbackHost(const std::string& hostIp);
+
+// `network_mode: none`: the pod reaches nothing and nothing reaches it.
+bool isNetworkIsolated(const load::Service& service);
+
+// The compose networks a service is on (sanitised); `default` when it names none, and none
+// at all under `network_mode: none`.
 std::vector<std::string> serviceNetworks(const load::Service& service);
+
+// Whether the service may reach outside the cluster: it is on at least one network that is
+// not `internal: true` (docker gives containers only on internal networks no gateway).
+bool hasExternalEgress(const load::Service& service, const load::Project& project);
 
 }  // namespace cop::translate::detail

@@ -208,9 +208,9 @@ Status addStorage(ServiceContext& svc, StackContext& stack) {
     hasTmp = hasTmp || mount["mountPath"] == kTmpPath;
   }
   if (!hasTmp) {
-    svc.volumes.push_back(
-        Object{{"name", "tmp"}, {"emptyDir", Object{{"sizeLimit", kTmpSizeLimit}}}});
-    svc.mounts.push_back(Object{{"name", "tmp"}, {"mountPath", kTmpPath}});
+    COP_TRY(addMount(svc, stack, s.origin,
+                     Object{{"name", "tmp"}, {"emptyDir", Object{{"sizeLimit", kTmpSizeLimit}}}},
+                     Object{{"name", "tmp"}, {"mountPath", kTmpPath}}));
   }
   return {};
 }

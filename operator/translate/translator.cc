@@ -1,6 +1,7 @@
 #include "operator/translate/translator.h"
 
 #include <algorithm>
+#include <set>
 
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
@@ -16,8 +17,6 @@ using detail::StackContext;
 constexpr std::string_view kConsumedKomposeLabels[] = {
     "kompose.controller.type", "kompose.volume.size", "kompose.volume.storage-class-name",
     "kompose.service.type", "kompose.image-pull-secret"};
-constexpr std::string_view kReservedPrefixes[] = {"app.kubernetes.io/", "compose.operator.dev/",
-                                                  "net.compose.operator.dev/"};
 
 // Apply order, as Helm installs: what others reference comes first.
 constexpr std::string_view kKindOrder[] = {
@@ -29,48 +28,83 @@ std::size_t kindRank(const std::string& kind) {
   return static_cast<std::size_t>(it - std::begin(kKindOrder));
 }
 
-void classifyLabels(const load::Service& s, ServiceContext& svc, const StackContext& stack) {
-  auto place = [&](const std::string& key, const std::string& value, const std::string& field) {
+// Compose labels become labels where the key and value are valid, annotations otherwise.
+// Reserved keys (isReservedKey) are an error, as labels and as annotations: the operator and
+// GitOps tools read them, so a compose file must not set them, and dropping one with a
+// warning would silently change what the author asked for.
+Status classifyLabels(const load::Service& s, ServiceContext& svc, const StackContext& stack) {
+  auto reserved = [&](const std::string& key, const std::string& field) -> Status {
+    if (isReservedKey(key)) {
+      return stack.failAt(
+          s.originOf(field),
+          "the key " + key + " is reserved for the operator and GitOps tools; remove it");
+    }
+    return {};
+  };
+  auto place = [&](const std::string& key, const std::string& value,
+                   const std::string& field) -> Status {
     if (key.starts_with("kompose.")) {
       if (std::find(std::begin(kConsumedKomposeLabels), std::end(kConsumedKomposeLabels), key) ==
           std::end(kConsumedKomposeLabels)) {
         stack.warn(s.originOf(field), "the kompose label " + key + " is not supported; ignored");
       }
-      return;
+      return {};
     }
-    for (std::string_view prefix : kReservedPrefixes) {
-      if (key.starts_with(prefix) || key == "app.kubernetes.io/instance") {
-        stack.warn(s.originOf(field), "the label " + key +
-                                          " is reserved for the operator (and GitOps tools); it "
-                                          "becomes an annotation");
-        svc.userAnnotations[key] = value;
-        return;
-      }
-    }
+    COP_TRY(reserved(key, field));
     if (!isQualifiedName(key)) {
       stack.warn(s.originOf(field),
                  "'" + key + "' is not a valid Kubernetes label or annotation key; ignored");
-      return;
+      return {};
     }
     if (isLabelValue(value)) {
       svc.userLabels[key] = value;
     } else {
       svc.userAnnotations[key] = value;
     }
+    return {};
   };
   for (const auto& [key, value] : s.labels) {
-    place(key, value, "labels");
+    COP_TRY(place(key, value, "labels"));
   }
   for (const auto& [key, value] : s.deploy.labels) {
-    place(key, value, "deploy.labels");
+    COP_TRY(place(key, value, "deploy.labels"));
   }
   for (const auto& [key, value] : s.annotations) {
+    COP_TRY(reserved(key, "annotations"));
     if (!isQualifiedName(key)) {
       stack.warn(s.originOf("annotations"), "'" + key + "' is not a valid annotation key; ignored");
       continue;
     }
     svc.userAnnotations[key] = value;
   }
+  return {};
+}
+
+// The last line of defence, whatever part made an object: no two objects of a kind share a
+// name (the NameRegistry should have said so, naming both compose names), and names, labels
+// and annotation sizes are what the API server accepts.
+Status checkObjects(const StackContext& stack) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Object& object : stack.objects) {
+    const std::string kind = object["kind"].get<std::string>();
+    const std::string name = object["metadata"]["name"].get<std::string>();
+    if (!seen.emplace(kind, name).second) {
+      return fail("internal error: two " + kind + " objects are named '" + name + "'");
+    }
+    load::Origin origin;
+    const Object& labels = object["metadata"]["labels"];
+    if (labels.contains(std::string(kServiceLabel))) {
+      for (const load::Service& s : stack.project.services) {
+        if (labels[std::string(kServiceLabel)] == sanitizeName(s.name)) {
+          origin = s.origin;
+        }
+      }
+    }
+    if (auto checked = checkObjectMetadata(object); !checked) {
+      return stack.failAt(origin, checked.error().message);
+    }
+  }
+  return {};
 }
 
 Status checkImage(const load::Service& s, const StackContext& stack) {
@@ -112,6 +146,7 @@ Result<std::vector<Object>> translate(const load::Project& project, const Transl
                                       Warnings& warnings) {
   StackContext stack{project, options, warnings, sanitizeName(project.name), "", {}, {}, {}, {}};
   stack.serviceAccount = stack.stack;
+  COP_TRY(checkDnsOptions(options.dns));
   if (!options.namespaceName.empty() && !isDns1123Label(options.namespaceName)) {
     return fail(
         "the namespace '" + options.namespaceName +
@@ -134,6 +169,8 @@ Result<std::vector<Object>> translate(const load::Project& project, const Transl
       }
     }
   }
+  COP_TRY(stack.names.claim("ServiceAccount", stack.serviceAccount, "the stack's service account",
+                            load::Origin{}));
   stack.objects.push_back(serviceAccountObject(stack));
   COP_TRY(detail::addStackSecretObjects(stack));
 
@@ -150,19 +187,14 @@ Result<std::vector<Object>> translate(const load::Project& project, const Transl
     svc.labels[std::string(kServiceLabel)] = svc.name;
     svc.selector =
         Object{{std::string(kStackLabel), stack.stack}, {std::string(kServiceLabel), svc.name}};
-    classifyLabels(s, svc, stack);
+    COP_TRY(classifyLabels(s, svc, stack));
     COP_ASSIGN_OR_RETURN(object, detail::workload(svc, stack));
     stack.objects.push_back(std::move(object));
     COP_TRY(detail::addServiceObjects(svc, stack));
     services.push_back(std::move(svc));
   }
   COP_TRY(detail::addNetworkPolicies(services, stack));
-  for (const Object& object : stack.objects) {
-    const std::string name = object["metadata"]["name"].get<std::string>();
-    if (!isDns1123Subdomain(name)) {
-      return fail("internal error: generated an invalid name '" + name + "'");
-    }
-  }
+  COP_TRY(checkObjects(stack));
   std::stable_sort(
       stack.objects.begin(), stack.objects.end(), [](const Object& a, const Object& b) {
         const std::size_t ra = kindRank(a["kind"].get<std::string>());
