@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "operator/cli/filesystem_reader.h"
+#include "operator/common/message_text.h"
 #include "operator/emit/writers.h"
 #include "operator/load/loader.h"
 #include "operator/load/paths.h"
@@ -168,7 +169,7 @@ int runConvert(const std::vector<std::string>& args,
                std::ostream& err) {
   auto parsed = parseArgs(args);
   if (!parsed) {
-    err << "error: " << parsed.error().message << "\n" << kUsage;
+    err << "error: " << printable(parsed.error().message) << "\n" << kUsage;  // one line
     return kExitUsage;
   }
   if (parsed->help) {

@@ -1,7 +1,11 @@
 #include "operator/common/diagnostic.h"
 
+#include "operator/common/message_text.h"
+
 namespace cop {
 
+// One line, whatever the parts hold: a file name or a value with a line break in it must not
+// start a second line that a reader (or a log parser) takes for another message.
 std::string Diagnostic::format() const {
   std::string out;
   if (!file.empty()) {
@@ -15,7 +19,7 @@ std::string Diagnostic::format() const {
     out += path + ": ";
   }
   out += message;
-  return out;
+  return printable(out);
 }
 
 }  // namespace cop

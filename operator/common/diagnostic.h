@@ -43,6 +43,15 @@ class Warnings {
   }
   const std::vector<Diagnostic>& items() const { return items_; }
   bool empty() const { return items_.empty(); }
+  std::size_t size() const { return items_.size(); }
+  // Rewrites the messages of the warnings from index `from` on (a stage redacts the values it
+  // substituted from the warnings it added).
+  template <typename Rewrite>
+  void rewriteMessagesFrom(std::size_t from, Rewrite rewrite) {
+    for (std::size_t i = from; i < items_.size(); ++i) {
+      items_[i].message = rewrite(std::move(items_[i].message));
+    }
+  }
 
  private:
   std::vector<Diagnostic> items_;

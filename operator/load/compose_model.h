@@ -231,6 +231,9 @@ struct Project {
   std::map<std::string, FileObject> secrets;
   std::map<std::string, FileObject> configs;
   std::vector<std::string> files;  // the compose files that made it, in order
+  // Every variable whose value interpolation substituted (name -> value). Later stages redact
+  // these values from their messages (message_text.h): a substituted value may be a secret.
+  std::map<std::string, std::string> substitutedVariables;
 
   const Service* findService(const std::string& name) const;
 };

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "operator/common/message_text.h"
 #include "operator/load/load_budget.h"
 #include "operator/load/node_path.h"
 
@@ -21,8 +22,9 @@ bool isNameChar(char c) {
 
 class Interpolator {
  public:
-  Interpolator(const VariableLookup& lookup, std::map<std::string, int>* unset, LoadBudget* budget)
-      : lookup_(lookup), unset_(unset), budget_(budget) {}
+  Interpolator(const VariableLookup& lookup, std::map<std::string, int>* unset, LoadBudget* budget,
+               std::map<std::string, std::string>* substituted = nullptr)
+      : lookup_(lookup), unset_(unset), budget_(budget), substituted_(substituted) {}
 
   Result<std::string> run(std::string_view text, int depth) {
     if (depth > kMaxNesting) {
@@ -51,7 +53,7 @@ class Interpolator {
       } else if (next == '{') {
         const std::size_t close = matchingBrace(text, i + 2);
         if (close == std::string_view::npos) {
-          return fail("invalid interpolation format in \"" + std::string(text) +
+          return fail("invalid interpolation format in \"" + excerpt(text) +
                       "\": a '${' has no closing '}'");
         }
         COP_ASSIGN_OR_RETURN(value, braced(text.substr(i + 2, close - i - 2), text, depth));
@@ -98,8 +100,8 @@ class Interpolator {
       }
     }
     if (end == 0) {
-      return fail("invalid interpolation format in \"" + std::string(whole) + "\": '${" +
-                  std::string(body) + "}' does not start with a variable name");
+      return fail("invalid interpolation format in \"" + excerpt(whole) + "\": '${" +
+                  excerpt(body) + "}' does not start with a variable name");
     }
     const std::string name(body.substr(0, end));
     std::string_view rest = body.substr(end);
@@ -111,13 +113,13 @@ class Interpolator {
       rest.remove_prefix(1);
     }
     if (rest.empty() || (rest.front() != '-' && rest.front() != '?' && rest.front() != '+')) {
-      return fail("invalid interpolation format in \"" + std::string(whole) + "\": '${" +
-                  std::string(body) + "}' (expected ${VAR}, ${VAR:-default}, ${VAR-default}, " +
+      return fail("invalid interpolation format in \"" + excerpt(whole) + "\": '${" +
+                  excerpt(body) + "}' (expected ${VAR}, ${VAR:-default}, ${VAR-default}, " +
                   "${VAR:?error}, ${VAR?error}, ${VAR:+alt} or ${VAR+alt})");
     }
     const char op = rest.front();
     const std::string_view argument = rest.substr(1);
-    const std::optional<std::string> value = lookup_(name);
+    const std::optional<std::string> value = lookup(name);
     // With a colon, an empty value counts as unset.
     const bool present = value.has_value() && (!colon || !value->empty());
     switch (op) {
@@ -137,7 +139,7 @@ class Interpolator {
         }
         COP_ASSIGN_OR_RETURN(message, run(argument, depth + 1));
         return fail("required variable " + name + " is missing a value" +
-                    (message.empty() ? std::string() : ": " + message));
+                    (message.empty() ? std::string() : ": " + excerpt(message)));
       }
     }
   }
@@ -152,8 +154,17 @@ class Interpolator {
     return {};
   }
 
+  // The variable's value, remembered as substituted (a message must never quote it).
+  std::optional<std::string> lookup(const std::string& name) {
+    std::optional<std::string> value = lookup_(name);
+    if (value && substituted_ != nullptr) {
+      (*substituted_)[name] = *value;
+    }
+    return value;
+  }
+
   std::string valueOrBlank(const std::string& name) {
-    if (auto value = lookup_(name)) {
+    if (auto value = lookup(name)) {
       return *value;
     }
     if (unset_ != nullptr) {
@@ -165,19 +176,20 @@ class Interpolator {
   const VariableLookup& lookup_;
   std::map<std::string, int>* unset_;
   LoadBudget* budget_;
+  std::map<std::string, std::string>* substituted_;
 };
 
 Status interpolateNode(Node& node, const VariableLookup& lookup, const std::string& path,
                        std::map<std::string, int>& unset,
                        std::map<std::string, std::pair<std::string, int>>& firstUse,
-                       LoadBudget* budget) {
+                       LoadBudget* budget, std::map<std::string, std::string>* substituted) {
   switch (node.kind()) {
     case Node::Kind::kScalar: {
       if (node.text().find('$') == std::string::npos) {
         return {};
       }
       std::map<std::string, int> unsetHere;
-      auto value = Interpolator(lookup, &unsetHere, budget).run(node.text(), 0);
+      auto value = Interpolator(lookup, &unsetHere, budget, substituted).run(node.text(), 0);
       if (value && budget != nullptr && value->size() > node.text().size()) {
         if (auto charged = budget->charge(0, value->size() - node.text().size(), "interpolation");
             !charged) {
@@ -197,14 +209,14 @@ Status interpolateNode(Node& node, const VariableLookup& lookup, const std::stri
     }
     case Node::Kind::kSequence:
       for (std::size_t i = 0; i < node.items().size(); ++i) {
-        COP_TRY(
-            interpolateNode(node.items()[i], lookup, indexPath(path, i), unset, firstUse, budget));
+        COP_TRY(interpolateNode(node.items()[i], lookup, indexPath(path, i), unset, firstUse,
+                                budget, substituted));
       }
       return {};
     case Node::Kind::kMapping:
       for (auto& entry : node.entries()) {
         COP_TRY(interpolateNode(entry.value, lookup, childPath(path, entry.key), unset, firstUse,
-                                budget));
+                                budget, substituted));
       }
       return {};
     case Node::Kind::kNull:
@@ -221,10 +233,11 @@ Result<std::string> interpolate(std::string_view text, const VariableLookup& loo
 }
 
 Status interpolateTree(Node& node, const VariableLookup& lookup, const std::string& path,
-                       Warnings& warnings, LoadBudget* budget) {
+                       Warnings& warnings, LoadBudget* budget,
+                       std::map<std::string, std::string>* substituted) {
   std::map<std::string, int> unset;
   std::map<std::string, std::pair<std::string, int>> firstUse;
-  COP_TRY(interpolateNode(node, lookup, path, unset, firstUse, budget));
+  COP_TRY(interpolateNode(node, lookup, path, unset, firstUse, budget, substituted));
   for (const auto& [name, count] : unset) {
     const auto& [usePath, line] = firstUse[name];
     warnings.add("the variable " + name + " is not set; substituting a blank string", usePath,

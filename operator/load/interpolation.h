@@ -30,8 +30,10 @@ Result<std::string> interpolate(std::string_view text, const VariableLookup& loo
                                 LoadBudget* budget = nullptr);
 
 // Interpolates every scalar value of a tree in place. `path` names the tree's root for
-// errors ("" at the top of a file).
+// errors ("" at the top of a file). Every variable whose value was substituted is added to
+// `substituted` (name -> value) when given: messages must never quote those values.
 Status interpolateTree(Node& node, const VariableLookup& lookup, const std::string& path,
-                       Warnings& warnings, LoadBudget* budget = nullptr);
+                       Warnings& warnings, LoadBudget* budget = nullptr,
+                       std::map<std::string, std::string>* substituted = nullptr);
 
 }  // namespace cop::load

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "operator/common/message_text.h"
 #include "operator/load/dotenv.h"
 #include "operator/load/interpolation.h"
 #include "operator/load/load_budget.h"
@@ -86,8 +87,11 @@ class ProjectLoader {
     ProjectInput input{merged, std::move(disabled), std::move(name)};
     COP_ASSIGN_OR_RETURN(project, parseProject(input, context));
     project.files = options_.files;
+    project.substitutedVariables = substituted_;
     return project;
   }
+
+  const std::map<std::string, std::string>& substituted() const { return substituted_; }
 
  private:
   VariableLookup lookup() const {
@@ -165,7 +169,7 @@ class ProjectLoader {
         provisionalName_ = normalizeProjectName(options_.defaultProjectName);
       }
     }
-    COP_TRY(interpolateTree(document, variables, "", warnings_, &budget_));
+    COP_TRY(interpolateTree(document, variables, "", warnings_, &budget_, &substituted_));
     return document;
   }
 
@@ -587,6 +591,7 @@ class ProjectLoader {
   std::vector<std::string> includeChain_;      // the files being included, outermost first
   std::string provisionalName_;                // COMPOSE_PROJECT_NAME while files are interpolated
   std::map<std::string, Node> extendedFiles_;  // by normalised path
+  std::map<std::string, std::string> substituted_;  // variables interpolation used
 };
 
 }  // namespace
@@ -607,7 +612,20 @@ std::string normalizeProjectName(std::string_view name) {
 
 Result<Project> loadProject(const LoadOptions& options, const SourceReader& reader,
                             Warnings& warnings) {
-  return ProjectLoader(options, reader, warnings).run();
+  // No message of the load quotes a substituted value: it names the variable instead.
+  const std::size_t firstWarning = warnings.size();
+  ProjectLoader loader(options, reader, warnings);
+  auto project = loader.run();
+  const auto& substituted = loader.substituted();
+  warnings.rewriteMessagesFrom(firstWarning, [&substituted](std::string message) {
+    return redactValues(std::move(message), substituted);
+  });
+  if (!project) {
+    Error error = std::move(project).error();
+    error.message = redactValues(std::move(error.message), substituted);
+    return Unexpected(std::move(error));
+  }
+  return project;
 }
 
 }  // namespace cop::load

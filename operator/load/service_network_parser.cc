@@ -1,5 +1,6 @@
 // ports, expose, networks, links, extra_hosts.
 
+#include "operator/common/message_text.h"
 #include "operator/load/port_syntax.h"
 #include "operator/load/service_parser_parts.h"
 
@@ -169,7 +170,7 @@ Status parseNetworking(MappingReader& fields, Service& service) {
         }
         if (cut == std::string::npos || cut == 0 || cut + 1 >= text.size()) {
           return failAt(hosts->isSequence() ? hosts->items()[i] : *hosts, indexPath(path, i),
-                        "expected HOST:IP or HOST=IP, found '" + text + "'");
+                        "expected HOST:IP or HOST=IP, found '" + excerpt(text) + "'");
         }
         std::string ip = text.substr(cut + 1);
         if (ip.size() > 2 && ip.front() == '[' && ip.back() == ']') {

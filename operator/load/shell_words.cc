@@ -1,5 +1,7 @@
 #include "operator/load/shell_words.h"
 
+#include "operator/common/message_text.h"
+
 namespace cop::load {
 
 Result<std::vector<std::string>> splitShellWords(std::string_view text) {
@@ -26,7 +28,7 @@ Result<std::vector<std::string>> splitShellWords(std::string_view text) {
     if (c == '\'') {
       const std::size_t close = text.find('\'', i + 1);
       if (close == std::string_view::npos) {
-        return fail("unterminated single quote in \"" + std::string(text) + "\"");
+        return fail("unterminated single quote in \"" + excerpt(text) + "\"");
       }
       word += text.substr(i + 1, close - i - 1);
       i = close;
@@ -46,7 +48,7 @@ Result<std::vector<std::string>> splitShellWords(std::string_view text) {
         word += text[j];
       }
       if (j >= text.size()) {
-        return fail("unterminated double quote in \"" + std::string(text) + "\"");
+        return fail("unterminated double quote in \"" + excerpt(text) + "\"");
       }
       i = j;
       continue;

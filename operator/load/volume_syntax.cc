@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "operator/common/message_text.h"
+
 namespace cop::load {
 
 namespace {
@@ -42,7 +44,7 @@ Result<VolumeSpec> parseVolumeSpec(std::string_view text) {
   }
   VolumeSpec spec;
   if (parts.size() > 3) {
-    return fail("invalid volume '" + std::string(text) + "' (expected [SOURCE:]TARGET[:MODE])");
+    return fail("invalid volume '" + excerpt(text) + "' (expected [SOURCE:]TARGET[:MODE])");
   }
   if (parts.size() == 1) {
     spec.target = std::string(parts[0]);
@@ -58,8 +60,8 @@ Result<VolumeSpec> parseVolumeSpec(std::string_view text) {
       std::string_view mode =
           modes.substr(from, comma == std::string_view::npos ? modes.npos : comma - from);
       if (!isKnownMode(mode)) {
-        return fail("invalid volume '" + std::string(text) + "': unknown mode '" +
-                    std::string(mode) + "'");
+        return fail("invalid volume '" + excerpt(text) + "': unknown mode '" + std::string(mode) +
+                    "'");
       }
       spec.readOnly = spec.readOnly || mode == "ro";
       if (comma == std::string_view::npos) {
@@ -69,7 +71,7 @@ Result<VolumeSpec> parseVolumeSpec(std::string_view text) {
     }
   }
   if (spec.target.empty() || spec.target.front() != '/') {
-    return fail("invalid volume '" + std::string(text) + "': the target '" + spec.target +
+    return fail("invalid volume '" + excerpt(text) + "': the target '" + spec.target +
                 "' must be an absolute path in the container");
   }
   spec.type = looksLikeHostPath(spec.source) ? "bind" : "volume";

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "operator/common/message_text.h"
 #include "operator/load/load_budget.h"
 
 namespace cop::load {
@@ -302,7 +303,7 @@ std::string Node::describe() const {
     case Kind::kNull:
       return "null";
     case Kind::kScalar:
-      return "the scalar '" + text_ + "'";
+      return "the scalar '" + excerpt(text_) + "'";
     case Kind::kSequence:
       return "a list";
     case Kind::kMapping:

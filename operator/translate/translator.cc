@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "operator/common/message_text.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -142,8 +143,10 @@ Object serviceAccountObject(const StackContext& stack) {
 
 }  // namespace
 
-Result<std::vector<Object>> translate(const load::Project& project, const TranslateOptions& options,
-                                      Warnings& warnings) {
+namespace {
+
+Result<std::vector<Object>> translateStack(const load::Project& project,
+                                           const TranslateOptions& options, Warnings& warnings) {
   StackContext stack{project, options, warnings, sanitizeName(project.name), "", {}, {}, {}, {}};
   stack.serviceAccount = stack.stack;
   COP_TRY(checkDnsOptions(options.dns));
@@ -205,6 +208,25 @@ Result<std::vector<Object>> translate(const load::Project& project, const Transl
         return a["metadata"]["name"].get<std::string>() < b["metadata"]["name"].get<std::string>();
       });
   return std::move(stack.objects);
+}
+
+}  // namespace
+
+// No message of the translation quotes a value that interpolation substituted: it names the
+// variable instead (the value may be a secret).
+Result<std::vector<Object>> translate(const load::Project& project, const TranslateOptions& options,
+                                      Warnings& warnings) {
+  const std::size_t firstWarning = warnings.size();
+  auto objects = translateStack(project, options, warnings);
+  warnings.rewriteMessagesFrom(firstWarning, [&project](std::string message) {
+    return redactValues(std::move(message), project.substitutedVariables);
+  });
+  if (!objects) {
+    Error error = std::move(objects).error();
+    error.message = redactValues(std::move(error.message), project.substitutedVariables);
+    return Unexpected(std::move(error));
+  }
+  return objects;
 }
 
 }  // namespace cop::translate
