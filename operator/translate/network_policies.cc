@@ -161,8 +161,8 @@ Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackCont
         ports.push_back(Object{{"protocol", protocol}, {"port", port.target}});
       }
     }
-    if (ports.empty() || isNetworkIsolated(svc.service)) {
-      continue;
+    if (ports.empty()) {
+      continue;  // (network_mode: none refuses `ports` earlier)
     }
     if (!svc.externalEgress) {
       stack.warn(svc.service.originOf("ports"),

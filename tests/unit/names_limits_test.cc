@@ -115,8 +115,9 @@ TEST(NamesLimitsTest, NetworkPolicyNamesCollideAsAnErrorNamingBoth) {
       "networks:\n  x-published: {}\n");
   EXPECT_THAT(error.message, HasSubstr("NetworkPolicy"));
   EXPECT_THAT(error.message, HasSubstr("demo-net-x-published"));
-  EXPECT_THAT(error.message, HasSubstr("x-published"));
-  EXPECT_THAT(error.message, HasSubstr("net-x"));
+  EXPECT_THAT(error.message, HasSubstr("network 'x-published'"));
+  EXPECT_THAT(error.message, HasSubstr("service 'net-x'"));
+  EXPECT_EQ(error.file, "compose.yaml");
 }
 
 TEST(NamesLimitsTest, TwoClaimsAreNeverMountedAsOne) {
