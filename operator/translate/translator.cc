@@ -85,6 +85,10 @@ Status classifyLabels(const load::Service& s, ServiceContext& svc, const StackCo
 // name (the NameRegistry should have said so, naming both compose names), and names, labels
 // and annotation sizes are what the API server accepts.
 Status checkObjects(const StackContext& stack) {
+  std::map<std::string, load::Origin> serviceOrigins;  // by Kubernetes name: linear, not quadratic
+  for (const load::Service& s : stack.project.services) {
+    serviceOrigins.emplace(sanitizeName(s.name), s.origin);
+  }
   std::set<std::pair<std::string, std::string>> seen;
   for (const Object& object : stack.objects) {
     const std::string kind = object["kind"].get<std::string>();
@@ -94,11 +98,10 @@ Status checkObjects(const StackContext& stack) {
     }
     load::Origin origin;
     const Object& labels = object["metadata"]["labels"];
-    if (labels.contains(std::string(kServiceLabel))) {
-      for (const load::Service& s : stack.project.services) {
-        if (labels[std::string(kServiceLabel)] == sanitizeName(s.name)) {
-          origin = s.origin;
-        }
+    if (auto service = labels.find(std::string(kServiceLabel));
+        service != labels.end() && service->is_string()) {
+      if (auto it = serviceOrigins.find(service->get<std::string>()); it != serviceOrigins.end()) {
+        origin = it->second;
       }
     }
     if (auto checked = checkObjectMetadata(object); !checked) {
