@@ -38,12 +38,12 @@ Result<std::uint16_t> parsePortNumber(std::string_view text) {
   if (text.empty() || text.size() > 10) {
     return fail("'" + std::string(text) + "' is not a port number");
   }
-  std::uint32_t value = 0;
+  std::uint64_t value = 0;  // 10 digits fit: no wrap-around before the range check
   for (char c : text) {
     if (!std::isdigit(static_cast<unsigned char>(c))) {
       return fail("'" + std::string(text) + "' is not a port number");
     }
-    value = value * 10 + static_cast<std::uint32_t>(c - '0');
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
   if (value < 1 || value > 65535) {
     return fail("port " + std::string(text) + " is out of range (1-65535)");
