@@ -61,12 +61,15 @@ Result<std::map<std::string, Network>> parseNetworks(const Node* node, Warnings&
     for (std::string_view key :
          {"driver", "driver_opts", "attachable", "enable_ipv4", "enable_ipv6", "ipam", "labels"}) {
       if (const Node* ignored = fields.get(key)) {
-        const bool defaultDriver = key == "driver" && ignored->isScalar() &&
-                                   (ignored->text() == "bridge" || ignored->text() == "overlay");
-        if (key != "labels" && key != "attachable" && key != "enable_ipv4" && !defaultDriver) {
+        // What Kubernetes does anyway is not worth a warning: a bridge-like network, IPv4 on.
+        const bool same =
+            ignored->isScalar() &&
+            ((key == "driver" && (ignored->text() == "bridge" || ignored->text() == "overlay")) ||
+             (key == "enable_ipv4" && ignored->text() == "true"));
+        if (!same) {
           warnings.add("network " + std::string(key) +
                            " is ignored: the cluster's network plugin "
-                           "provides pod networking",
+                           "provides pod networking, and NetworkPolicies carry no labels",
                        fields.pathOf(key), ignored->mark().fileName(), ignored->mark().line);
         }
       }
@@ -174,7 +177,11 @@ Result<std::map<std::string, FileObject>> parseFileObjects(const Node* node,
                      fields.pathOf(key), ignored->mark().fileName(), ignored->mark().line);
       }
     }
-    fields.accept({"labels"});
+    if (const Node* labels = fields.get("labels")) {
+      warnings.add(std::string("labels of a ") + (isConfig ? "config" : "secret") +
+                       " are ignored: the object carries the stack's labels",
+                   fields.pathOf("labels"), labels->mark().fileName(), labels->mark().line);
+    }
     COP_TRY(fields.rejectUnknown(isConfig ? "a config" : "a secret"));
     objects[entry.key] = std::move(object);
   }

@@ -59,6 +59,8 @@ constexpr IgnoredKeyRule kIgnoredKeys[] = {
     {"storage_opt", "Kubernetes has no per-container storage driver options"},
     {"ulimits", "Kubernetes has no per-container ulimits"},
     {"use_api_socket", "the Docker API socket does not exist on Kubernetes"},
+    {"volume_driver",
+     "volume drivers are Docker plugins; claims use the cluster's storage classes"},
     {"volumes_from", "share data through a named volume instead"},
 };
 

@@ -77,7 +77,18 @@ Status checkContainerPath(std::string_view text, const Node& node, const std::st
   return {};
 }
 
-Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path) {
+// Options of a mount that have no Kubernetes equivalent: each one present is reported (a
+// warning through the service's ignored keys), never dropped silently.
+void noteIgnored(MappingReader& fields, std::string_view key, std::string_view reason,
+                 std::vector<IgnoredKey>& ignored) {
+  if (const Node* value = fields.get(key)) {
+    ignored.push_back(
+        IgnoredKey{std::string(key), std::string(reason), originOf(*value, fields.pathOf(key))});
+  }
+}
+
+Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path,
+                                      std::vector<IgnoredKey>& ignored) {
   COP_ASSIGN_OR_RETURN(fields, MappingReader::open(item, path));
   ServiceVolume volume;
   volume.origin = originOf(item, path);
@@ -105,7 +116,8 @@ Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path)
     COP_ASSIGN_OR_RETURN(tmpfsFields, MappingReader::open(*tmpfs, fields.pathOf("tmpfs")));
     COP_ASSIGN_OR_RETURN(size, tmpfsFields.bytes("size"));
     volume.tmpfsSizeBytes = size;
-    tmpfsFields.accept({"mode"});
+    noteIgnored(tmpfsFields, "mode",
+                "an emptyDir has no mode; the pod's fsGroup owns it and it is writable", ignored);
     COP_TRY(tmpfsFields.rejectUnknown("tmpfs options"));
   }
   if (const Node* options = fields.get("volume")) {
@@ -118,10 +130,22 @@ Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path)
     }
     COP_TRY(
         checkContainerPath(volume.subpath, *options, volumeFields.pathOf("subpath"), "a subpath"));
-    volumeFields.accept({"nocopy", "labels"});
+    if (const Node* nocopy = volumeFields.get("nocopy");
+        nocopy != nullptr && !(nocopy->isScalar() && nocopy->text() == "true")) {
+      ignored.push_back(IgnoredKey{"volume.nocopy",
+                                   "a claim starts empty: Kubernetes never copies the image's "
+                                   "files into a volume",
+                                   originOf(*nocopy, volumeFields.pathOf("nocopy"))});
+    }
+    noteIgnored(volumeFields, "labels", "labels of a mount have no Kubernetes equivalent", ignored);
     COP_TRY(volumeFields.rejectUnknown("volume options"));
   }
-  fields.accept({"bind", "consistency", "image"});
+  noteIgnored(fields, "bind",
+              "bind options (propagation, create_host_path, selinux) do not apply: a bind "
+              "file becomes a ConfigMap",
+              ignored);
+  noteIgnored(fields, "consistency", "it only tunes Docker Desktop's file sharing", ignored);
+  noteIgnored(fields, "image", "image volumes are not converted", ignored);
   COP_TRY(fields.rejectUnknown("a volume"));
   return volume;
 }
@@ -218,7 +242,7 @@ Status parseStorage(MappingReader& fields, Service& service, ParseContext& conte
       const std::string itemPath = indexPath(path, i);
       ServiceVolume volume;
       if (item.isMapping()) {
-        COP_ASSIGN_OR_RETURN(parsed, parseLongVolume(item, itemPath));
+        COP_ASSIGN_OR_RETURN(parsed, parseLongVolume(item, itemPath, service.ignored));
         volume = std::move(parsed);
       } else {
         COP_ASSIGN_OR_RETURN(text, asString(item, itemPath));

@@ -52,7 +52,9 @@ struct ParsedUser {
   std::optional<std::int64_t> uid;
   std::optional<std::int64_t> gid;
   bool root = false;
-  bool named = false;  // a user name: cannot be checked or set numerically
+  bool named = false;       // a user name: cannot be checked or set numerically
+  bool namedGroup = false;  // a group name after the colon: likewise
+  bool rootGroup = false;   // gid 0 or the group "root"
 };
 
 std::optional<std::int64_t> parseId(const std::string& text) {
@@ -77,10 +79,34 @@ ParsedUser parseUser(const std::string& user) {
   parsed.named = !parsed.uid.has_value();
   parsed.root = name == "root" || (parsed.uid && *parsed.uid == 0);
   if (!group.empty()) {
-    parsed.gid = parseId(group);
+    parsed.gid = group == "root" ? std::optional<std::int64_t>(0) : parseId(group);
+    parsed.namedGroup = !parsed.gid.has_value();
+    parsed.rootGroup = parsed.gid && *parsed.gid == 0;
   }
   return parsed;
 }
+
+bool isRootGroup(const std::string& group) {
+  const auto gid = parseId(group);
+  return group == "root" || (gid && *gid == 0);
+}
+
+// Namespace modes other than `host` (which checkForbidden refuses). Those that Kubernetes
+// gives every pod anyway need no word; any other cannot be expressed in a pod.
+struct NamespaceMode {
+  std::string_view key;
+  std::string_view equivalent[3];  // modes that match a pod's own namespaces
+  std::string_view reason;
+};
+constexpr NamespaceMode kNamespaceModes[] = {
+    {"pid", {"private"}, "each pod has its own PID namespace; it cannot join another's"},
+    {"ipc",
+     {"private", "shareable"},
+     "each pod has its own IPC namespace; it cannot join another's"},
+    {"uts", {}, "each pod has its own UTS namespace"},
+    {"userns_mode", {}, "user namespaces are a node setting (hostUsers) in Kubernetes"},
+    {"cgroup", {"private"}, "each pod has its own cgroup namespace"},
+};
 
 }  // namespace
 
@@ -106,6 +132,20 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
               ": host is not allowed (sharing the node's namespaces breaks isolation)");
     }
   }
+  for (const NamespaceMode& mode : kNamespaceModes) {
+    const std::string& value = mode.key == "pid"           ? s.pid
+                               : mode.key == "ipc"         ? s.ipc
+                               : mode.key == "uts"         ? s.uts
+                               : mode.key == "userns_mode" ? s.usernsMode
+                                                           : s.cgroup;
+    if (value.empty() || value == "host" ||
+        std::find(std::begin(mode.equivalent), std::end(mode.equivalent), value) !=
+            std::end(mode.equivalent)) {
+      continue;
+    }
+    stack.warn(s.originOf(std::string(mode.key)),
+               "not carried over to Kubernetes: " + std::string(mode.reason));
+  }
   if (s.networkMode.starts_with("service:") || s.networkMode.starts_with("container:")) {
     return stack.failAt(s.originOf("network_mode"),
                         "sharing another container's network (" + s.networkMode +
@@ -129,6 +169,18 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
     return stack.failAt(s.originOf("user"),
                         "running as root is not allowed under the restricted security profile "
                         "(use a non-root user, or --security-profile baseline)");
+  }
+  // The root group gives a non-root user root's group permissions (files owned by gid 0 in
+  // the image); the restricted profile refuses it as it refuses uid 0.
+  if (restricted && user.rootGroup) {
+    return stack.failAt(s.originOf("user"),
+                        "the root group (gid 0) is not allowed under the restricted security "
+                        "profile (use a non-zero group, or --security-profile baseline)");
+  }
+  if (restricted && std::any_of(s.groupAdd.begin(), s.groupAdd.end(), isRootGroup)) {
+    return stack.failAt(s.originOf("group_add"),
+                        "adding the root group (gid 0) is not allowed under the restricted "
+                        "security profile");
   }
   for (const std::string& capability : s.capAdd) {
     const std::string cap = upper(capability);
@@ -171,6 +223,12 @@ Result<Object> podSecurityContext(const load::Service& s, const StackContext& st
     if (uid || restricted) {
       context["runAsNonRoot"] = true;
     }
+  }
+  if (user.namedGroup) {
+    stack.warn(s.originOf("user"),
+               "the group in the user '" + s.user +
+                   "' is a name; Kubernetes needs a numeric gid, so the container runs with gid " +
+                   (uid ? std::to_string(*uid) : std::string("of the image")));
   }
   if (uid) {
     context["runAsUser"] = *uid;
