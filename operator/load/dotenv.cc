@@ -4,6 +4,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "operator/common/utf8.h"
 #include "operator/load/load_budget.h"
 
 namespace cop::load {
@@ -217,6 +218,9 @@ class DotenvParser {
 
 Result<EnvList> parseDotenv(std::string_view text, const std::string& fileName,
                             const VariableLookup& lookup, bool raw, LoadBudget* budget) {
+  if (const auto line = firstInvalidUtf8Line(text)) {  // values become pod env and Secrets
+    return fail(std::string(kInvalidUtf8Message), {}, fileName, *line);
+  }
   return DotenvParser(text, fileName, lookup, raw, budget).run();
 }
 

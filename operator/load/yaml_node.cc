@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "operator/common/message_text.h"
+#include "operator/common/utf8.h"
 #include "operator/load/load_budget.h"
 
 namespace cop::load {
@@ -325,6 +326,9 @@ Result<Node> parseYaml(std::string_view text, const std::string& fileName, const
   }
   if (text.find('\0') != std::string_view::npos) {
     return fail("the file contains a NUL byte; it is not a YAML text file", {}, fileName);
+  }
+  if (const auto line = firstInvalidUtf8Line(text)) {  // before any consumer sees the text
+    return fail(std::string(kInvalidUtf8Message), {}, fileName, *line);
   }
   auto file = std::make_shared<const std::string>(fileName);
   TreeBuilder builder(file, limits, *budget);

@@ -7,6 +7,7 @@
 
 #include "operator/common/base64.h"
 #include "operator/common/text.h"
+#include "operator/common/utf8.h"
 #include "operator/load/paths.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
@@ -32,34 +33,6 @@ bool looksSecret(const std::string& name, const std::string& value) {
   return std::any_of(
       std::begin(kSecretNameMarkers), std::end(kSecretNameMarkers),
       [&upper](std::string_view marker) { return upper.find(marker) != std::string::npos; });
-}
-
-bool isUtf8(const std::string& text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    if (c < 0x80) {
-      extra = 0;
-    } else if ((c >> 5) == 0x6) {
-      extra = 1;
-    } else if ((c >> 4) == 0xE) {
-      extra = 2;
-    } else if ((c >> 3) == 0x1E) {
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size() && extra > 0) {
-      return false;
-    }
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) {
-        return false;
-      }
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 // The object a reference points to: ours (stack-prefixed) or an external one by its name.
@@ -123,7 +96,7 @@ Status addStackSecretObjects(StackContext& stack) {
     object["kind"] = "ConfigMap";
     object["metadata"] = stack.metadata(stack.stackName(name), stack.stackLabels(stack.stack));
     const std::string key = sanitizeConfigKey(name);
-    if (isUtf8(config.content)) {
+    if (isValidUtf8(config.content)) {  // ConfigMap data must be UTF-8; bytes go to binaryData
       object["data"] = Object{{key, config.content}};
     } else {
       object["binaryData"] = Object{{key, base64Encode(config.content)}};

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "operator/common/base64.h"
+#include "operator/common/utf8.h"
 #include "operator/load/paths.h"
 #include "operator/load/units.h"
 #include "operator/translate/defaults.h"
@@ -140,7 +142,11 @@ Status addBindFile(ServiceContext& svc, StackContext& stack, const load::Service
   configMap["apiVersion"] = "v1";
   configMap["kind"] = "ConfigMap";
   configMap["metadata"] = stack.metadata(configMapName, std::move(labels));
-  configMap["data"] = Object{{key, *v.bindContent}};
+  if (isValidUtf8(*v.bindContent)) {  // ConfigMap data must be UTF-8; bytes go to binaryData
+    configMap["data"] = Object{{key, *v.bindContent}};
+  } else {
+    configMap["binaryData"] = Object{{key, base64Encode(*v.bindContent)}};
+  }
   stack.objects.push_back(std::move(configMap));
   if (!v.readOnly) {
     stack.warn(v.origin, "the bind-mounted file " + v.source +
