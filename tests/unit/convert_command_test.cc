@@ -45,15 +45,20 @@ class ConvertCommandTest : public ::testing::Test {
 
 TEST_F(ConvertCommandTest, WritesYamlAndWarningsSeparately) {
   const std::string file =
-      write("compose.yaml", "services:\n  web:\n    image: nginx\n    init: true\n");
+      write("compose.yaml",
+            "services:\n  web:\n    image: nginx\n    init: true\n    stop_signal: SIGINT\n"
+            "    logging: {driver: syslog}\n");
   EXPECT_EQ(run({"-f", file}), kExitOk);
   EXPECT_THAT(out_.str(), StartsWith("---\napiVersion: v1\nkind: ServiceAccount\n"));
   EXPECT_THAT(err_.str(), StartsWith("warning: "));
   EXPECT_THAT(err_.str(), HasSubstr("services.web.init"));
-  for (std::string line; std::getline(std::istringstream(err_.str()) >> std::ws, line);) {
-    EXPECT_THAT(line, StartsWith("warning:"));
-    break;
+  // Every line of stderr is a warning (one stream, read to its end).
+  std::istringstream lines(err_.str());
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    EXPECT_THAT(line, StartsWith("warning: ")) << "line " << count + 1;
   }
+  EXPECT_EQ(count, 3);  // init, stop_signal, logging: one line each
 }
 
 TEST_F(ConvertCommandTest, JsonOutputNamespaceAndProfile) {

@@ -13,6 +13,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::joinWarnings;
 using testing::loadText;
 using ::testing::Pair;
 
@@ -357,7 +358,23 @@ TEST(LoaderTest, ReadsSecretValuesOnlyForUsedSecrets) {
       warnings);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().path, "secrets.pw.file");
-  EXPECT_THAT(missing.error().message, ::testing::Not(HasSubstr("s3cret")));
+}
+
+// The secret file is there and holds a planted value, but is refused (over the 1 MiB limit):
+// the error names the file and field and never quotes what the file holds.
+TEST(LoaderTest, RefusedSecretFileDoesNotLeakItsValue) {
+  const std::string planted = "planted-s3cret-value";
+  const std::string content = planted + std::string(1024 * 1024, 'x') + "\n" + planted;
+  Warnings warnings;
+  auto refused = loadText(
+      "services:\n  web:\n    image: x\n    secrets: [pw]\nsecrets:\n  pw:\n    file: ./pw.txt\n",
+      warnings, {{"pw.txt", content}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().path, "secrets.pw.file");
+  EXPECT_EQ(refused.error().line, 7);
+  EXPECT_THAT(refused.error().format(), HasSubstr("pw.txt"));
+  EXPECT_THAT(refused.error().format(), ::testing::Not(HasSubstr(planted)));
+  EXPECT_THAT(joinWarnings(warnings), ::testing::Not(HasSubstr(planted)));
 }
 
 }  // namespace

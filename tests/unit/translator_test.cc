@@ -118,8 +118,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "SYS_ADMIN is not allowed"},
         Forbidden{"UnsafeSysctl", "    sysctls: {kernel.msgmax: '65536'}\n",
                   "services.tool.sysctls", "safe set"},
-        Forbidden{"SharedNetwork", "    network_mode: 'service:other'\n",
-                  "services.tool.network_mode", "not defined"}),
+        // `other` exists, so what fails is the rule itself, not an undefined reference.
+        Forbidden{"SharedNetwork", "    network_mode: 'service:other'\n  other:\n    image: x\n",
+                  "services.tool.network_mode", "sharing another container's network"},
+        Forbidden{"SharedContainerNetwork", "    network_mode: 'container:abc123'\n",
+                  "services.tool.network_mode", "sharing another container's network"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(TranslatorTest, BaselineAllowsRootAndBaselineCapabilities) {
