@@ -9,6 +9,7 @@
 #include "operator/common/text.h"
 #include "operator/common/utf8.h"
 #include "operator/load/paths.h"
+#include "operator/translate/credentials.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -16,23 +17,20 @@ namespace cop::translate::detail {
 
 namespace {
 
-// Variable names that hold credentials by convention. Their values move into a Secret and
-// reach the container through secretKeyRef, so the pod spec carries no secret literal.
-constexpr std::string_view kSecretNameMarkers[] = {"PASSWORD",    "PASSWD",     "SECRET",
-                                                   "TOKEN",       "API_KEY",    "APIKEY",
-                                                   "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL"};
+// Kubernetes' rule for env var names (v1.34+, RelaxedEnvironmentVariableValidation, GA and
+// the only rule in the pinned v1.36): not empty, printable ASCII, no '='.
+bool isEnvVarName(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(),
+                                      [](char c) { return c >= ' ' && c <= '~' && c != '='; });
+}
 
-bool looksSecret(const std::string& name, const std::string& value) {
-  if (value.empty()) {
-    return false;
+// The name as a message may show it: one line, no control or non-ASCII byte.
+std::string printableName(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    out += (c >= ' ' && c <= '~') ? c : '?';
   }
-  const std::string upper = toUpper(name);
-  if (upper.ends_with("_FILE")) {
-    return false;  // a path to a secret file, such as POSTGRES_PASSWORD_FILE
-  }
-  return std::any_of(
-      std::begin(kSecretNameMarkers), std::end(kSecretNameMarkers),
-      [&upper](std::string_view marker) { return upper.find(marker) != std::string::npos; });
+  return out;
 }
 
 // The object a reference points to: ours (stack-prefixed) or an external one by its name.
@@ -185,10 +183,24 @@ Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {
 Status addEnvironment(ServiceContext& svc, StackContext& stack) {
   const load::Service& s = svc.service;
   Object secretData = Object::object();
+  std::map<std::string, std::string> keyOwners;  // Secret key -> the variable it holds
   const std::string secretName = sanitizeName(stack.stack + "-" + svc.name + "-env");
   for (const auto& [name, value] : s.environment) {
-    if (looksSecret(name, value)) {
+    if (!isEnvVarName(name)) {
+      return stack.failAt(s.originOf("environment"),
+                          "the environment variable name '" + printableName(name) +
+                              "' is not valid on Kubernetes (printable ASCII, no '=')");
+    }
+    // Credentials by name or by value (credentials.h) move into the Secret. An empty value
+    // holds nothing to hide.
+    if (!value.empty() && isCredential(name, value)) {
       const std::string key = sanitizeConfigKey(name);
+      if (auto [it, inserted] = keyOwners.emplace(key, name); !inserted) {
+        return stack.failAt(s.originOf("environment"),
+                            "the environment variables " + printableName(it->second) + " and " +
+                                printableName(name) + " both become the Secret key " + key +
+                                "; rename one of them");
+      }
       secretData[key] = base64Encode(value);
       svc.env.push_back(Object{
           {"name", name},

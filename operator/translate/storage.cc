@@ -1,6 +1,6 @@
 // Named volumes -> PersistentVolumeClaims, tmpfs -> memory-backed emptyDirs, small
-// bind-mounted files -> ConfigMaps, and the writable /tmp that a read-only root filesystem
-// needs. Host paths are refused: Pod Security forbids hostPath.
+// bind-mounted files -> ConfigMaps (Secrets when they hold credentials), and the writable /tmp that
+// a read-only root filesystem needs. Host paths are refused: Pod Security forbids hostPath.
 
 #include <algorithm>
 
@@ -8,7 +8,9 @@
 #include "operator/common/utf8.h"
 #include "operator/load/paths.h"
 #include "operator/load/units.h"
+#include "operator/translate/credentials.h"
 #include "operator/translate/defaults.h"
+#include "operator/translate/literal_guard.h"
 #include "operator/translate/stack_context.h"
 
 namespace cop::translate::detail {
@@ -134,29 +136,41 @@ Status addBindFile(ServiceContext& svc, StackContext& stack, const load::Service
                                       " (only a small regular file can be bind-mounted; it "
                                       "becomes a ConfigMap)");
   }
-  const std::string configMapName = sanitizeName(stack.stack + "-" + svc.name + "-" + v.target);
-  COP_TRY(stack.names.claim("ConfigMap", configMapName, "the bind mount " + v.source, v.origin));
   const std::string key = sanitizeConfigKey(load::fileNameOf(v.target));
-  Object labels = svc.labels;
-  Object configMap = Object::object();
-  configMap["apiVersion"] = "v1";
-  configMap["kind"] = "ConfigMap";
-  configMap["metadata"] = stack.metadata(configMapName, std::move(labels));
-  if (isValidUtf8(*v.bindContent)) {  // ConfigMap data must be UTF-8; bytes go to binaryData
-    configMap["data"] = Object{{key, *v.bindContent}};
+  // A file that holds credentials (by its name, a private key or any credential shape, or a
+  // credential value of the stack) becomes a Secret, mounted read-only like compose secrets.
+  const bool credential = isCredentialFile(load::fileNameOf(v.source), *v.bindContent) ||
+                          isCredentialFile(load::fileNameOf(v.target), "") ||
+                          holdsCredential(*v.bindContent, sensitiveValues(stack.project));
+  const std::string_view kind = credential ? "Secret" : "ConfigMap";
+  const std::string objectName = sanitizeName(stack.stack + "-" + svc.name + "-" + v.target);
+  COP_TRY(stack.names.claim(std::string(kind), objectName, "the bind mount " + v.source, v.origin));
+  Object object = Object::object();
+  object["apiVersion"] = "v1";
+  object["kind"] = kind;
+  object["metadata"] = stack.metadata(objectName, svc.labels);
+  if (credential) {
+    object["type"] = "Opaque";
+    object["data"] = Object{{key, base64Encode(*v.bindContent)}};
+  } else if (isValidUtf8(*v.bindContent)) {  // ConfigMap data must be UTF-8; bytes go to binaryData
+    object["data"] = Object{{key, *v.bindContent}};
   } else {
-    configMap["binaryData"] = Object{{key, base64Encode(*v.bindContent)}};
+    object["binaryData"] = Object{{key, base64Encode(*v.bindContent)}};
   }
-  stack.objects.push_back(std::move(configMap));
+  stack.objects.push_back(std::move(object));
   if (!v.readOnly) {
-    stack.warn(v.origin, "the bind-mounted file " + v.source +
-                             " becomes a ConfigMap and is mounted read-only");
+    stack.warn(v.origin, "the bind-mounted file " + v.source + " becomes a " + std::string(kind) +
+                             " and is mounted read-only");
   }
   const std::string volumeName = sanitizeName("file-" + shortHash(v.target));
-  Object podVolume{
-      {"name", volumeName},
-      {"configMap", Object{{"name", configMapName},
-                           {"items", Object::array({Object{{"key", key}, {"path", key}}})}}}};
+  Object items = Object::array({Object{{"key", key}, {"path", key}}});
+  Object podVolume =
+      credential ? Object{{"name", volumeName},
+                          {"secret", Object{{"secretName", objectName},
+                                            {"items", std::move(items)},
+                                            {"defaultMode", static_cast<int>(kDefaultSecretMode)}}}}
+                 : Object{{"name", volumeName},
+                          {"configMap", Object{{"name", objectName}, {"items", std::move(items)}}}};
   Object mount{{"name", volumeName}, {"mountPath", v.target}, {"subPath", key}, {"readOnly", true}};
   return addMount(svc, stack, v.origin, std::move(podVolume), std::move(mount));
 }

@@ -5,6 +5,7 @@
 
 #include "operator/common/message_text.h"
 #include "operator/translate/defaults.h"
+#include "operator/translate/literal_guard.h"
 #include "operator/translate/stack_context.h"
 
 namespace cop::translate {
@@ -200,6 +201,8 @@ Result<std::vector<Object>> translateStack(const load::Project& project,
     services.push_back(std::move(svc));
   }
   COP_TRY(detail::addNetworkPolicies(services, stack));
+  // Last: no credential may sit as a literal in any object but a Secret, whatever made it.
+  COP_TRY(detail::guardLiterals(stack));
   COP_TRY(checkObjects(stack));
   std::stable_sort(
       stack.objects.begin(), stack.objects.end(), [](const Object& a, const Object& b) {

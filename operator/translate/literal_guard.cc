@@ -1,0 +1,503 @@
+#include "operator/translate/literal_guard.h"
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+#include <set>
+
+#include "operator/common/base64.h"
+#include "operator/common/text.h"
+#include "operator/translate/credentials.h"
+#include "operator/translate/defaults.h"
+
+namespace cop::translate::detail {
+
+namespace {
+
+// The env var a credential found only by its shape is referred to by.
+constexpr std::string_view kShapeVariable = "COMPOSE_CREDENTIAL";
+
+struct Finding {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+  std::string name;  // a variable name, or empty for a credential found by its shape
+  std::string_view kind;
+};
+
+// Non-overlapping findings in `text`, in order; at one offset the longest wins.
+std::vector<Finding> findCredentials(std::string_view text,
+                                     const std::vector<SensitiveValue>& values) {
+  std::vector<Finding> all;
+  for (const SensitiveValue& known : values) {
+    for (std::size_t at = text.find(known.value); at != std::string_view::npos;
+         at = text.find(known.value, at + 1)) {
+      all.push_back({at, known.value.size(), known.name, "a credential"});
+    }
+  }
+  auto byOffset = [](const Finding& a, const Finding& b) {
+    return a.offset != b.offset ? a.offset < b.offset : a.length > b.length;
+  };
+  std::sort(all.begin(), all.end(), byOffset);
+  std::vector<Finding> out;
+  std::size_t covered = 0;
+  for (Finding& finding : all) {
+    if (out.empty() || finding.offset >= covered) {
+      covered = finding.offset + finding.length;
+      out.push_back(std::move(finding));
+    }
+  }
+  // Shapes only where no known value was found: "postgres://u:$(DB_PASSWORD)@db" keeps its
+  // meaning in sight, and the password, the only secret part, is referred to by its name.
+  const std::size_t known = out.size();
+  for (const CredentialSpan& span : findCredentialShapes(text)) {
+    const bool overlaps = std::any_of(out.begin(), out.begin() + known, [&span](const Finding& f) {
+      return f.offset < span.offset + span.length && span.offset < f.offset + f.length;
+    });
+    if (!overlaps) {
+      out.push_back({span.offset, span.length, "", span.kind});
+    }
+  }
+  std::sort(out.begin(), out.end(), byOffset);
+  std::vector<Finding> merged;
+  covered = 0;
+  for (Finding& finding : out) {
+    if (merged.empty() || finding.offset >= covered) {
+      covered = finding.offset + finding.length;
+      merged.push_back(std::move(finding));
+    }
+  }
+  return merged;
+}
+
+// The text before escapeDollar (which doubles every '$' exactly when the text held "$(" or
+// "$$", so a "$$" in its output means it doubled them all).
+std::string unescapeDollar(const std::string& text) {
+  if (text.find("$$") == std::string::npos) {
+    return text;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '$') {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string doubleDollars(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '$') {
+      out += '$';
+    }
+    out += c;
+  }
+  return out;
+}
+
+// A valid, conventional env var name for a secret's name ("db-password" -> DB_PASSWORD).
+std::string variableNameFor(std::string_view name) {
+  std::string out;
+  for (char c : toUpper(name)) {
+    out += ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? c : '_';
+  }
+  if (out.empty() || (out[0] >= '0' && out[0] <= '9')) {
+    out.insert(0, "_");
+  }
+  return out;
+}
+
+// The compose field behind a Kubernetes field of a workload, for the error's line.
+std::string composeFieldOf(const std::string& path) {
+  struct Mapping {
+    std::string_view kubernetes;
+    std::string_view compose;
+  };
+  static constexpr Mapping kFields[] = {
+      {"Probe", "healthcheck"},       {".image", "image"},
+      {".workingDir", "working_dir"}, {".hostAliases", "extra_hosts"},
+      {".hostname", "hostname"},      {".annotations", "annotations"},
+      {".labels", "labels"},          {".volumeMounts", "volumes"},
+      {".volumes", "volumes"},        {".nodeSelector", "platform"},
+      {".affinity", "deploy"},        {".imagePullSecrets", "labels"},
+      {".command", "entrypoint"},     {".args", "command"},
+      {".env", "environment"},        {".ports", "ports"}};
+  for (const Mapping& field : kFields) {
+    if (path.find(field.kubernetes) != std::string::npos) {
+      return std::string(field.compose);
+    }
+  }
+  return "";
+}
+
+std::string adviceFor(const std::string& path) {
+  if (path.find("Probe") != std::string::npos) {
+    return "Kubernetes does not expand $(VAR) in exec probes: use CMD-SHELL, whose shell reads "
+           "the variable from the container's environment";
+  }
+  if (path.find(".labels") != std::string::npos || path.find(".annotations") != std::string::npos) {
+    return "labels and annotations are readable by anyone who can list the objects";
+  }
+  return "keep credentials in environment variables or secrets";
+}
+
+bool isShellName(const std::string& name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+enum class Quoting { kNone, kSingle, kDouble };
+
+// The POSIX shell quoting in force at `offset` of `script`.
+Quoting quotingAt(std::string_view script, std::size_t offset) {
+  Quoting state = Quoting::kNone;
+  for (std::size_t i = 0; i < offset && i < script.size(); ++i) {
+    const char c = script[i];
+    if (state == Quoting::kSingle) {
+      state = c == '\'' ? Quoting::kNone : state;
+    } else if (c == '\\') {
+      ++i;  // the next character is escaped, outside and inside double quotes
+    } else if (c == '\'') {
+      state = state == Quoting::kNone ? Quoting::kSingle : state;
+    } else if (c == '"') {
+      state = state == Quoting::kDouble ? Quoting::kNone : Quoting::kDouble;
+    }
+  }
+  return state;
+}
+
+// "${NAME}" as the shell needs it where the literal was: the same word, the same quoting.
+std::string shellReference(const std::string& name, Quoting quoting) {
+  switch (quoting) {
+    case Quoting::kSingle:
+      return "'\"${" + name + "}\"'";
+    case Quoting::kDouble:
+      return "${" + name + "}";
+    case Quoting::kNone:
+      break;
+  }
+  return "\"${" + name + "}\"";
+}
+
+class Guard {
+ public:
+  explicit Guard(StackContext& stack) : stack_(stack), values_(sensitiveValues(stack.project)) {}
+
+  Status run() {
+    for (std::size_t i = 0; i < stack_.objects.size(); ++i) {
+      COP_TRY(guardObject(stack_.objects[i]));
+    }
+    for (Object& secret : created_) {
+      stack_.objects.push_back(std::move(secret));
+    }
+    return {};
+  }
+
+ private:
+  Status guardObject(Object& object) {
+    const std::string kind = object.value("kind", "");
+    if (kind == "Secret") {
+      return walk(object["metadata"], "metadata", object);
+    }
+    Object* podSpec = nullptr;
+    if (object.contains("spec") && object["spec"].contains("template")) {
+      podSpec = &object["spec"]["template"]["spec"];
+    }
+    if (podSpec != nullptr) {
+      for (std::string_view list : {"initContainers", "containers"}) {
+        if (!podSpec->contains(std::string(list))) {
+          continue;
+        }
+        for (Object& container : (*podSpec)[std::string(list)]) {
+          COP_TRY(rewriteContainer(container, object));
+        }
+      }
+    }
+    return walk(object, "", object);
+  }
+
+  // The service's `-env` Secret's data (found, or created and claimed).
+  Result<Object*> envSecretData(const Object& workload, const std::string& service) {
+    const std::string name = sanitizeName(stack_.stack + "-" + service + "-env");
+    for (Object& existing : stack_.objects) {
+      if (existing["kind"] == "Secret" && existing["metadata"]["name"] == name) {
+        return &existing["data"];
+      }
+    }
+    for (Object& existing : created_) {
+      if (existing["metadata"]["name"] == name) {
+        return &existing["data"];
+      }
+    }
+    COP_TRY(stack_.names.claim("Secret", name, "the environment of service '" + service + "'",
+                               originOf(workload, ".env")));
+    Object secret = Object::object();
+    secret["apiVersion"] = "v1";
+    secret["kind"] = "Secret";
+    secret["metadata"] = stack_.metadata(name, workload["metadata"]["labels"]);
+    secret["type"] = "Opaque";
+    secret["data"] = Object::object();
+    created_.push_back(std::move(secret));
+    return &created_.back()["data"];
+  }
+
+  static std::string secretNameOf(const Object& entry) {
+    if (!entry.contains("valueFrom") || !entry["valueFrom"].contains("secretKeyRef")) {
+      return "";
+    }
+    return entry["valueFrom"]["secretKeyRef"].value("name", "");
+  }
+
+  // A key of `data` for `name` that no other value holds.
+  static std::string freeKey(const Object& data, const std::string& name) {
+    const std::string base = sanitizeConfigKey(name);
+    std::string key = base;
+    for (int n = 2; data.contains(key); ++n) {
+      key = base + "-" + std::to_string(n);
+    }
+    return key;
+  }
+
+  // The name of a Secret-backed env var of `container` that holds `value`; added when none.
+  Result<std::string> variableFor(Object& container, const Object& workload,
+                                  const std::string& preferred, const std::string& value) {
+    COP_ASSIGN_OR_RETURN(data, envSecretData(workload, container["name"].get<std::string>()));
+    const std::string encoded = base64Encode(value);
+    Object& env = container["env"];
+    if (env.is_null()) {
+      env = Object::array();
+    }
+    std::set<std::string> taken;
+    for (const Object& entry : env) {
+      taken.insert(entry["name"].get<std::string>());
+      if (!secretNameOf(entry).empty()) {
+        const std::string key = entry["valueFrom"]["secretKeyRef"].value("key", "");
+        if (data->contains(key) && (*data)[key] == encoded) {
+          return entry["name"].get<std::string>();
+        }
+      }
+    }
+    std::string name = preferred.empty() ? std::string(kShapeVariable) : preferred;
+    const std::string base = name;
+    for (int n = 2; taken.contains(name); ++n) {
+      name = base + "_" + std::to_string(n);
+    }
+    const std::string key = freeKey(*data, name);
+    (*data)[key] = encoded;
+    env.push_back(Object{
+        {"name", name},
+        {"valueFrom", Object{{"secretKeyRef", Object{{"name", secretName_}, {"key", key}}}}}});
+    return name;
+  }
+
+  Status rewriteContainer(Object& container, const Object& workload) {
+    const std::string service = container["name"].get<std::string>();
+    secretName_ = sanitizeName(stack_.stack + "-" + service + "-env");
+    // Env values first, so that command and args can refer to the entries they became.
+    if (container.contains("env")) {
+      for (std::size_t i = 0; i < container["env"].size(); ++i) {
+        Object& entry = container["env"][i];
+        if (!entry.contains("value") || !entry["value"].is_string()) {
+          continue;
+        }
+        const std::string raw = unescapeDollar(entry["value"].get<std::string>());
+        if (findCredentials(raw, values_).empty()) {
+          continue;
+        }
+        COP_ASSIGN_OR_RETURN(data, envSecretData(workload, service));
+        const std::string key = freeKey(*data, entry["name"].get<std::string>());
+        (*data)[key] = base64Encode(raw);
+        entry.erase("value");
+        entry["valueFrom"] = Object{{"secretKeyRef", Object{{"name", secretName_}, {"key", key}}}};
+      }
+    }
+    // A shell probe (CMD-SHELL) reads the variable at run time, from the container's env:
+    // the shell expands "${NAME}", which Kubernetes does not do for probes. Exec probes have
+    // no such reference and are refused by the walk below.
+    for (std::string_view probe : {"readinessProbe", "livenessProbe", "startupProbe"}) {
+      const std::string key(probe);
+      if (!container.contains(key) || !container[key].contains("exec")) {
+        continue;
+      }
+      Object& command = container[key]["exec"]["command"];
+      if (command.size() != 3 || command[0] != "/bin/sh" || command[1] != "-c") {
+        continue;
+      }
+      const std::string script = command[2].get<std::string>();
+      const std::vector<Finding> findings = findCredentials(script, values_);
+      std::string rewritten;
+      std::size_t at = 0;
+      for (const Finding& finding : findings) {
+        const std::string value = script.substr(finding.offset, finding.length);
+        if (value.find_first_of("'\"\\$`") != std::string::npos) {
+          continue;  // a value holding quotes cannot be told from the script's own: refused
+        }
+        COP_ASSIGN_OR_RETURN(name, variableFor(container, workload, finding.name, value));
+        if (!isShellName(name)) {
+          continue;  // the shell cannot name it: refused
+        }
+        rewritten += script.substr(at, finding.offset - at);
+        rewritten += shellReference(name, quotingAt(script, finding.offset));
+        at = finding.offset + finding.length;
+      }
+      if (at > 0) {
+        command[2] = rewritten + script.substr(at);
+      }
+    }
+    for (std::string_view field : {"command", "args"}) {
+      if (!container.contains(std::string(field))) {
+        continue;
+      }
+      for (Object& item : container[std::string(field)]) {
+        const std::string raw = unescapeDollar(item.get<std::string>());
+        const std::vector<Finding> findings = findCredentials(raw, values_);
+        if (findings.empty()) {
+          continue;
+        }
+        // Every literal '$' is doubled once a $(NAME) reference is in the text.
+        std::string rewritten;
+        std::size_t at = 0;
+        for (const Finding& finding : findings) {
+          rewritten += doubleDollars(std::string_view(raw).substr(at, finding.offset - at));
+          COP_ASSIGN_OR_RETURN(name, variableFor(container, workload, finding.name,
+                                                 raw.substr(finding.offset, finding.length)));
+          rewritten += "$(" + name + ")";
+          at = finding.offset + finding.length;
+        }
+        rewritten += doubleDollars(std::string_view(raw).substr(at));
+        item = rewritten;
+      }
+    }
+    return {};
+  }
+
+  // Refuses any string or key that still holds a credential.
+  Status walk(const Object& node, const std::string& path, const Object& object) {
+    if (node.is_string()) {
+      return check(node.get<std::string>(), path, object);
+    }
+    if (node.is_array()) {
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        COP_TRY(walk(node[i], path + "[" + std::to_string(i) + "]", object));
+      }
+      return {};
+    }
+    if (node.is_object()) {
+      for (const auto& [key, value] : node.items()) {
+        const std::string child = path.empty() ? key : path + "." + key;
+        COP_TRY(check(key, child, object));
+        COP_TRY(walk(value, child, object));
+      }
+    }
+    return {};
+  }
+
+  Status check(const std::string& text, const std::string& path, const Object& object) {
+    std::vector<Finding> findings = findCredentials(text, values_);
+    if (findings.empty() && text.find("$$") != std::string::npos) {
+      findings = findCredentials(unescapeDollar(text), values_);
+    }
+    if (findings.empty()) {
+      return {};
+    }
+    const Finding& finding = findings.front();
+    const std::string what = finding.name.empty() ? std::string(finding.kind)
+                                                  : "the value of the credential " + finding.name;
+    const std::string kind = object.value("kind", "object");
+    const std::string name = object["metadata"].value("name", "");
+    return stack_.failAt(originOf(object, path), what + " would be a literal in " + path +
+                                                     " of the " + kind + " " + name +
+                                                     "; refused: " + adviceFor(path));
+  }
+
+  // The compose origin of an object's field: its service's, or the top-level config's.
+  load::Origin originOf(const Object& object, const std::string& path) const {
+    const std::string field = composeFieldOf(path);
+    const Object& labels = object["metadata"].value("labels", Object::object());
+    if (auto it = labels.find(std::string(kServiceLabel)); it != labels.end()) {
+      for (const load::Service& s : stack_.project.services) {
+        if (sanitizeName(s.name) == it->get<std::string>()) {
+          // A label whose value is not a valid label value became an annotation.
+          constexpr std::string_view kAnnotations = "annotations.";
+          const std::size_t at = path.find(kAnnotations);
+          const std::string key =
+              at == std::string::npos ? "" : path.substr(at + kAnnotations.size());
+          const std::string composeField =
+              field == "annotations" && s.labels.contains(key) ? "labels" : field;
+          return composeField.empty() ? s.origin : s.originOf(composeField);
+        }
+      }
+    }
+    const std::string name = object["metadata"].value("name", "");
+    for (const auto& [configName, config] : stack_.project.configs) {
+      if (stack_.stackName(configName) == name) {
+        return config.origin;
+      }
+    }
+    return load::Origin{};
+  }
+
+  StackContext& stack_;
+  std::vector<SensitiveValue> values_;
+  std::deque<Object> created_;  // env Secrets made by the guard (stable addresses)
+  std::string secretName_;      // the `-env` Secret of the container being rewritten
+};
+
+}  // namespace
+
+std::vector<SensitiveValue> sensitiveValues(const load::Project& project) {
+  std::vector<SensitiveValue> out;
+  std::set<std::string> publicValues;
+  auto add = [&out](const std::string& value, const std::string& name) {
+    if (value.size() >= kMinSensitiveLength) {
+      out.push_back({value, name});
+    }
+  };
+  for (const auto& [name, value] : project.substitutedVariables) {
+    if (isCredentialName(name)) {
+      add(value, name);
+    }
+  }
+  for (const load::Service& s : project.services) {
+    for (const auto& [name, value] : s.environment) {
+      if (isCredential(name, value)) {
+        add(value, name);
+      } else {
+        publicValues.insert(value);
+      }
+    }
+  }
+  for (const auto& [name, secret] : project.secrets) {
+    if (!secret.external) {
+      std::string content = secret.content;
+      while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
+        content.pop_back();
+      }
+      add(content, variableNameFor(name));
+    }
+  }
+  std::erase_if(out, [&publicValues](const SensitiveValue& v) {
+    return publicValues.contains(v.value) && findCredentialShapes(v.value).empty();
+  });
+  // Longest first, so that a value holding another is found whole; then by name, so that
+  // the output does not depend on where a value was seen first.
+  std::sort(out.begin(), out.end(), [](const SensitiveValue& a, const SensitiveValue& b) {
+    return a.value.size() != b.value.size() ? a.value.size() > b.value.size() : a.name < b.name;
+  });
+  return out;
+}
+
+bool holdsCredential(std::string_view text, const std::vector<SensitiveValue>& values) {
+  return !findCredentials(text, values).empty();
+}
+
+Status guardLiterals(StackContext& stack) {
+  return Guard(stack).run();
+}
+
+}  // namespace cop::translate::detail
