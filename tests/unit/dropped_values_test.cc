@@ -205,7 +205,7 @@ TEST(NothingDroppedSilently, NamedGroupsAndNamespaceModesAreReported) {
 }
 
 TEST(NothingDroppedSilently, TheRootGroupIsRefusedUnderRestricted) {
-  for (const std::string& sample :
+  for (const char* sample :
        {"user: '1000:0'", "user: '1000:root'", "group_add: ['0']", "group_add: [root]"}) {
     const auto restricted = testing::convertText(std::string(kBase) + "    " + sample + "\n");
     ASSERT_FALSE(restricted.objects) << sample;
