@@ -6,50 +6,11 @@
 #include <cstdio>
 #include <vector>
 
+#include "operator/common/utf8.h"
+
 namespace cop {
 
 namespace {
-
-// The length of the valid UTF-8 sequence at text[i] and its code point, or 0 when the bytes
-// there are not one (overlong forms, surrogates and values past U+10FFFF included).
-std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  std::uint32_t min = 0;
-  if (lead < 0x80) {
-    codePoint = lead;
-    return 1;
-  }
-  if ((lead & 0xe0) == 0xc0) {
-    length = 2;
-    codePoint = lead & 0x1f;
-    min = 0x80;
-  } else if ((lead & 0xf0) == 0xe0) {
-    length = 3;
-    codePoint = lead & 0x0f;
-    min = 0x800;
-  } else if ((lead & 0xf8) == 0xf0) {
-    length = 4;
-    codePoint = lead & 0x07;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(k) & 0xc0) != 0x80) {
-      return 0;
-    }
-    codePoint = (codePoint << 6) | (byte(k) & 0x3f);
-  }
-  if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
-    return 0;
-  }
-  return length;
-}
 
 bool breaksALine(std::uint32_t c) {
   return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
@@ -57,7 +18,7 @@ bool breaksALine(std::uint32_t c) {
 }
 
 void appendEscape(std::string& out, std::uint32_t c) {
-  char buffer[8];
+  char buffer[16];  // a backslash, u and up to 8 hex digits
   switch (c) {
     case '\n':
       out += "\\n";
@@ -85,21 +46,19 @@ std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t c = 0;
-    const std::size_t length = decodeUtf8(text, i, c);
-    if (length == 0) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned char>(text[i]));
-      out += buffer;
-      ++i;
-      continue;
-    }
-    if (breaksALine(c)) {
-      appendEscape(out, c);
+    const Utf8Char c = decodeUtf8(text, i);
+    if (!c.valid) {
+      for (std::size_t k = 0; k < c.length; ++k) {
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned char>(text[i + k]));
+        out += buffer;
+      }
+    } else if (breaksALine(c.value)) {
+      appendEscape(out, c.value);
     } else {
-      out.append(text, i, length);
+      out.append(text, i, c.length);
     }
-    i += length;
+    i += c.length;
   }
   return out;
 }
