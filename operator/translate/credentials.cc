@@ -318,6 +318,34 @@ bool isCredential(std::string_view name, std::string_view value) {
   return isCredentialName(name) || !findCredentialShapes(value).empty();
 }
 
+void KnownCredentials::add(const std::string& value, const std::string& name) {
+  if (value.size() < kMinSensitiveLength || !byValue_.emplace(value, name).second) {
+    return;
+  }
+  byPrefix_[value.substr(0, kMinSensitiveLength)].push_back(value);
+}
+
+std::vector<KnownCredentials::Match> KnownCredentials::find(std::string_view text) const {
+  std::vector<Match> out;
+  if (byValue_.empty() || text.size() < kMinSensitiveLength) {
+    return out;
+  }
+  std::string prefix(kMinSensitiveLength, '\0');
+  for (std::size_t at = 0; at + kMinSensitiveLength <= text.size(); ++at) {
+    prefix.assign(text.data() + at, kMinSensitiveLength);
+    auto it = byPrefix_.find(prefix);
+    if (it == byPrefix_.end()) {
+      continue;
+    }
+    for (const std::string& value : it->second) {
+      if (text.substr(at, value.size()) == value) {
+        out.push_back({at, value.size(), byValue_.at(value)});
+      }
+    }
+  }
+  return out;
+}
+
 bool isCredentialFile(std::string_view fileName, std::string_view content) {
   const std::string name = toLower(fileName);
   constexpr std::string_view kSuffixes[] = {".env", ".pem",      ".key", ".p12",  ".pfx", ".jks",

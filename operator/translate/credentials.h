@@ -20,8 +20,10 @@
 // Anthropic, npm, PyPI, Hugging Face, SendGrid, Twilio, DigitalOcean).
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cop::translate {
@@ -45,6 +47,28 @@ std::vector<CredentialSpan> findCredentialShapes(std::string_view text);
 
 // The name says so, or the value holds a credential by its shape.
 bool isCredential(std::string_view name, std::string_view value);
+
+// The credential values a stack knows (from variables, env entries, secrets), found inside
+// any text in one pass over it: values are indexed by their first kMinSensitiveLength
+// characters, so the cost is linear in the text, not in texts x values.
+class KnownCredentials {
+ public:
+  struct Match {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+    std::string name;  // the variable (or secret) the value belongs to
+  };
+
+  // Values shorter than kMinSensitiveLength are ignored; the first name given a value wins.
+  void add(const std::string& value, const std::string& name);
+  // Every occurrence of every value in `text` (they may overlap).
+  std::vector<Match> find(std::string_view text) const;
+  bool empty() const { return byValue_.empty(); }
+
+ private:
+  std::map<std::string, std::string> byValue_;                          // value -> name
+  std::unordered_map<std::string, std::vector<std::string>> byPrefix_;  // prefix -> values
+};
 
 // A file that holds credentials by its name (.env, *.pem, id_rsa, .netrc, ...) or because its
 // content does (a PEM private key, or any credential shape).

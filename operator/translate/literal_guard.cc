@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -25,14 +26,10 @@ struct Finding {
 };
 
 // Non-overlapping findings in `text`, in order; at one offset the longest wins.
-std::vector<Finding> findCredentials(std::string_view text,
-                                     const std::vector<SensitiveValue>& values) {
+std::vector<Finding> findCredentials(std::string_view text, const KnownCredentials& known) {
   std::vector<Finding> all;
-  for (const SensitiveValue& known : values) {
-    for (std::size_t at = text.find(known.value); at != std::string_view::npos;
-         at = text.find(known.value, at + 1)) {
-      all.push_back({at, known.value.size(), known.name, "a credential"});
-    }
+  for (KnownCredentials::Match& match : known.find(text)) {
+    all.push_back({match.offset, match.length, std::move(match.name), "a credential"});
   }
   auto byOffset = [](const Finding& a, const Finding& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.length > b.length;
@@ -48,11 +45,12 @@ std::vector<Finding> findCredentials(std::string_view text,
   }
   // Shapes only where no known value was found: "postgres://u:$(DB_PASSWORD)@db" keeps its
   // meaning in sight, and the password, the only secret part, is referred to by its name.
-  const std::size_t known = out.size();
+  const std::size_t knownCount = out.size();
   for (const CredentialSpan& span : findCredentialShapes(text)) {
-    const bool overlaps = std::any_of(out.begin(), out.begin() + known, [&span](const Finding& f) {
-      return f.offset < span.offset + span.length && span.offset < f.offset + f.length;
-    });
+    const bool overlaps =
+        std::any_of(out.begin(), out.begin() + knownCount, [&span](const Finding& f) {
+          return f.offset < span.offset + span.length && span.offset < f.offset + f.length;
+        });
     if (!overlaps) {
       out.push_back({span.offset, span.length, "", span.kind});
     }
@@ -186,9 +184,19 @@ std::string shellReference(const std::string& name, Quoting quoting) {
 
 class Guard {
  public:
-  explicit Guard(StackContext& stack) : stack_(stack), values_(sensitiveValues(stack.project)) {}
+  explicit Guard(StackContext& stack) : stack_(stack) {
+    for (const load::Service& s : stack.project.services) {
+      services_.emplace(sanitizeName(s.name), &s);
+    }
+  }
 
   Status run() {
+    // stack_.objects does not grow until the end, so these addresses stay valid.
+    for (Object& object : stack_.objects) {
+      if (object["kind"] == "Secret" && object.contains("data")) {
+        secretData_[object["metadata"]["name"].get<std::string>()] = &object["data"];
+      }
+    }
     for (std::size_t i = 0; i < stack_.objects.size(); ++i) {
       COP_TRY(guardObject(stack_.objects[i]));
     }
@@ -224,18 +232,16 @@ class Guard {
   // The service's `-env` Secret's data (found, or created and claimed).
   Result<Object*> envSecretData(const Object& workload, const std::string& service) {
     const std::string name = sanitizeName(stack_.stack + "-" + service + "-env");
-    for (Object& existing : stack_.objects) {
-      if (existing["kind"] == "Secret" && existing["metadata"]["name"] == name) {
-        return &existing["data"];
-      }
+    // Claimed as addEnvironment claims it, so that a top-level secret that sanitises to the
+    // same name is a collision error, never a Secret the guard writes into.
+    const load::Service* composeService = serviceOf(workload);
+    COP_TRY(stack_.names.claim(
+        "Secret", name,
+        "the environment of service '" + (composeService ? composeService->name : service) + "'",
+        originOf(workload, ".env")));
+    if (auto it = secretData_.find(name); it != secretData_.end()) {
+      return it->second;
     }
-    for (Object& existing : created_) {
-      if (existing["metadata"]["name"] == name) {
-        return &existing["data"];
-      }
-    }
-    COP_TRY(stack_.names.claim("Secret", name, "the environment of service '" + service + "'",
-                               originOf(workload, ".env")));
     Object secret = Object::object();
     secret["apiVersion"] = "v1";
     secret["kind"] = "Secret";
@@ -243,7 +249,7 @@ class Guard {
     secret["type"] = "Opaque";
     secret["data"] = Object::object();
     created_.push_back(std::move(secret));
-    return &created_.back()["data"];
+    return secretData_[name] = &created_.back()["data"];
   }
 
   static std::string secretNameOf(const Object& entry) {
@@ -306,7 +312,7 @@ class Guard {
           continue;
         }
         const std::string raw = unescapeDollar(entry["value"].get<std::string>());
-        if (findCredentials(raw, values_).empty()) {
+        if (findCredentials(raw, stack_.credentials).empty()) {
           continue;
         }
         COP_ASSIGN_OR_RETURN(data, envSecretData(workload, service));
@@ -329,7 +335,7 @@ class Guard {
         continue;
       }
       const std::string script = command[2].get<std::string>();
-      const std::vector<Finding> findings = findCredentials(script, values_);
+      const std::vector<Finding> findings = findCredentials(script, stack_.credentials);
       std::string rewritten;
       std::size_t at = 0;
       for (const Finding& finding : findings) {
@@ -355,7 +361,7 @@ class Guard {
       }
       for (Object& item : container[std::string(field)]) {
         const std::string raw = unescapeDollar(item.get<std::string>());
-        const std::vector<Finding> findings = findCredentials(raw, values_);
+        const std::vector<Finding> findings = findCredentials(raw, stack_.credentials);
         if (findings.empty()) {
           continue;
         }
@@ -398,9 +404,9 @@ class Guard {
   }
 
   Status check(const std::string& text, const std::string& path, const Object& object) {
-    std::vector<Finding> findings = findCredentials(text, values_);
+    std::vector<Finding> findings = findCredentials(text, stack_.credentials);
     if (findings.empty() && text.find("$$") != std::string::npos) {
-      findings = findCredentials(unescapeDollar(text), values_);
+      findings = findCredentials(unescapeDollar(text), stack_.credentials);
     }
     if (findings.empty()) {
       return {};
@@ -416,22 +422,26 @@ class Guard {
   }
 
   // The compose origin of an object's field: its service's, or the top-level config's.
-  load::Origin originOf(const Object& object, const std::string& path) const {
-    const std::string field = composeFieldOf(path);
+  const load::Service* serviceOf(const Object& object) const {
     const Object& labels = object["metadata"].value("labels", Object::object());
     if (auto it = labels.find(std::string(kServiceLabel)); it != labels.end()) {
-      for (const load::Service& s : stack_.project.services) {
-        if (sanitizeName(s.name) == it->get<std::string>()) {
-          // A label whose value is not a valid label value became an annotation.
-          constexpr std::string_view kAnnotations = "annotations.";
-          const std::size_t at = path.find(kAnnotations);
-          const std::string key =
-              at == std::string::npos ? "" : path.substr(at + kAnnotations.size());
-          const std::string composeField =
-              field == "annotations" && s.labels.contains(key) ? "labels" : field;
-          return composeField.empty() ? s.origin : s.originOf(composeField);
-        }
+      if (auto found = services_.find(it->get<std::string>()); found != services_.end()) {
+        return found->second;
       }
+    }
+    return nullptr;
+  }
+
+  load::Origin originOf(const Object& object, const std::string& path) const {
+    const std::string field = composeFieldOf(path);
+    if (const load::Service* s = serviceOf(object)) {
+      // A label whose value is not a valid label value became an annotation.
+      constexpr std::string_view kAnnotations = "annotations.";
+      const std::size_t at = path.find(kAnnotations);
+      const std::string key = at == std::string::npos ? "" : path.substr(at + kAnnotations.size());
+      const std::string composeField =
+          field == "annotations" && s->labels.contains(key) ? "labels" : field;
+      return composeField.empty() ? s->origin : s->originOf(composeField);
     }
     const std::string name = object["metadata"].value("name", "");
     for (const auto& [configName, config] : stack_.project.configs) {
@@ -443,30 +453,26 @@ class Guard {
   }
 
   StackContext& stack_;
-  std::vector<SensitiveValue> values_;
-  std::deque<Object> created_;  // env Secrets made by the guard (stable addresses)
-  std::string secretName_;      // the `-env` Secret of the container being rewritten
+  std::deque<Object> created_;                 // env Secrets made by the guard (stable addresses)
+  std::map<std::string, Object*> secretData_;  // every Secret's data, by the Secret's name
+  std::map<std::string, const load::Service*> services_;  // by Kubernetes name
+  std::string secretName_;  // the `-env` Secret of the container being rewritten
 };
 
 }  // namespace
 
-std::vector<SensitiveValue> sensitiveValues(const load::Project& project) {
-  std::vector<SensitiveValue> out;
+KnownCredentials knownCredentials(const load::Project& project) {
+  std::vector<std::pair<std::string, std::string>> candidates;  // value, name
   std::set<std::string> publicValues;
-  auto add = [&out](const std::string& value, const std::string& name) {
-    if (value.size() >= kMinSensitiveLength) {
-      out.push_back({value, name});
-    }
-  };
   for (const auto& [name, value] : project.substitutedVariables) {
     if (isCredentialName(name)) {
-      add(value, name);
+      candidates.emplace_back(value, name);
     }
   }
   for (const load::Service& s : project.services) {
     for (const auto& [name, value] : s.environment) {
       if (isCredential(name, value)) {
-        add(value, name);
+        candidates.emplace_back(value, name);
       } else {
         publicValues.insert(value);
       }
@@ -478,22 +484,20 @@ std::vector<SensitiveValue> sensitiveValues(const load::Project& project) {
       while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
         content.pop_back();
       }
-      add(content, variableNameFor(name));
+      candidates.emplace_back(std::move(content), variableNameFor(name));
     }
   }
-  std::erase_if(out, [&publicValues](const SensitiveValue& v) {
-    return publicValues.contains(v.value) && findCredentialShapes(v.value).empty();
-  });
-  // Longest first, so that a value holding another is found whole; then by name, so that
-  // the output does not depend on where a value was seen first.
-  std::sort(out.begin(), out.end(), [](const SensitiveValue& a, const SensitiveValue& b) {
-    return a.value.size() != b.value.size() ? a.value.size() > b.value.size() : a.name < b.name;
-  });
-  return out;
+  KnownCredentials known;
+  for (const auto& [value, name] : candidates) {
+    if (!publicValues.contains(value) || !findCredentialShapes(value).empty()) {
+      known.add(value, name);
+    }
+  }
+  return known;
 }
 
-bool holdsCredential(std::string_view text, const std::vector<SensitiveValue>& values) {
-  return !findCredentials(text, values).empty();
+bool holdsCredential(std::string_view text, const KnownCredentials& known) {
+  return !findCredentials(text, known).empty();
 }
 
 Status guardLiterals(StackContext& stack) {

@@ -14,27 +14,21 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "operator/translate/credentials.h"
 #include "operator/translate/stack_context.h"
 
 namespace cop::translate::detail {
 
-// A credential value the stack knows, and the variable name to refer to it by.
-struct SensitiveValue {
-  std::string value;
-  std::string name;
-};
-
-// The stack's known credential values, longest first: values of credential-named variables
-// that interpolation used, credential-named environment entries and the contents of the
-// stack's own secrets. Values shorter than kMinSensitiveLength are left out, and so are values
-// the stack also gives to a variable whose name says nothing of credentials
-// (MYSQL_USER=wordpress next to MYSQL_PASSWORD=wordpress): that text is public already.
-std::vector<SensitiveValue> sensitiveValues(const load::Project& project);
+// The stack's known credential values: values of credential-named variables that
+// interpolation used, credential environment entries and the contents of the stack's own
+// secrets. Values shorter than kMinSensitiveLength are left out, and so are values the stack
+// also gives to a variable whose name says nothing of credentials (MYSQL_USER=wordpress next
+// to MYSQL_PASSWORD=wordpress): that text is public already.
+KnownCredentials knownCredentials(const load::Project& project);
 
 // Whether a text holds a known credential value or a credential by its shape.
-bool holdsCredential(std::string_view text, const std::vector<SensitiveValue>& values);
+bool holdsCredential(std::string_view text, const KnownCredentials& known);
 
 Status guardLiterals(StackContext& stack);
 

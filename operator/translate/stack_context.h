@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "operator/translate/credentials.h"
 #include "operator/translate/names.h"
 #include "operator/translate/translator.h"
 
@@ -21,6 +22,7 @@ struct StackContext {
   NameRegistry names;
   std::vector<Object> objects;
   std::set<std::string> emittedClaims;  // PVC names already added
+  KnownCredentials credentials;         // the stack's credential values (literal_guard.h)
   // link aliases ("db:database" in another service's links), by the service they name
   std::map<std::string, std::vector<std::pair<std::string, load::Origin>>> linkAliases;
 

@@ -141,7 +141,7 @@ Status addBindFile(ServiceContext& svc, StackContext& stack, const load::Service
   // credential value of the stack) becomes a Secret, mounted read-only like compose secrets.
   const bool credential = isCredentialFile(load::fileNameOf(v.source), *v.bindContent) ||
                           isCredentialFile(load::fileNameOf(v.target), "") ||
-                          holdsCredential(*v.bindContent, sensitiveValues(stack.project));
+                          holdsCredential(*v.bindContent, stack.credentials);
   const std::string_view kind = credential ? "Secret" : "ConfigMap";
   const std::string objectName = sanitizeName(stack.stack + "-" + svc.name + "-" + v.target);
   COP_TRY(stack.names.claim(std::string(kind), objectName, "the bind mount " + v.source, v.origin));

@@ -152,6 +152,7 @@ namespace {
 Result<std::vector<Object>> translateStack(const load::Project& project,
                                            const TranslateOptions& options, Warnings& warnings) {
   StackContext stack{project, options, warnings, sanitizeName(project.name), "", {}, {}, {}, {}};
+  stack.credentials = detail::knownCredentials(project);
   stack.serviceAccount = stack.stack;
   COP_TRY(checkDnsOptions(options.dns));
   if (!options.namespaceName.empty() && !isDns1123Label(options.namespaceName)) {
