@@ -128,29 +128,18 @@ std::string doubleQuoted(std::string_view text) {
 }
 
 bool canBeLiteralBlock(std::string_view text) {
-  // The first line sets the block's indentation, so it must not start with white space.
+  // The first line sets the block's indentation, so it must not start with white space (go-yaml
+  // refuses even a tab there; on later lines, after the indentation, a tab is content).
   if (text.find('\n') == std::string_view::npos || text.front() == ' ' || text.front() == '\n' ||
       text.front() == '\t') {
     return false;
   }
-  bool lineStart = true;
   for (std::size_t pos = 0; pos < text.size();) {
     const Utf8Char c = decodeUtf8(text, pos);
     pos += c.length;
-    if (!c.valid) {
+    if (!c.valid || !(c.value == '\n' || c.value == '\t' || isSafeCodePoint(c.value))) {
       return false;
     }
-    if (c.value == '\n') {
-      lineStart = true;
-      continue;
-    }
-    // A tab inside a line is content; at the start of a line it could be taken for
-    // indentation.
-    const bool ok = isSafeCodePoint(c.value) || (c.value == '\t' && !lineStart);
-    if (!ok) {
-      return false;
-    }
-    lineStart = false;
   }
   // White space ending the last line would make it a blank line, lost on a re-read.
   const std::size_t lastContent = text.find_last_not_of('\n');

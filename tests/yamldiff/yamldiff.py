@@ -46,6 +46,7 @@ DANGEROUS_WORDS = [
     "|-", "{a", "[a", "}", "]", ",", "?", "? x", "'q'", '"dq"', "\\", "a\\nb", "x'y", 'x"y',
     "multi\nline\n", "no final break\nx", "two final\n\n", "\nleading break", "a\n\nb\n",
     "trailing space \n", "last line spaces\n  ", "tab\tinside\n", "x\n\tindented tab\n",
+    "\tfirst line tab\nx\n", "x\n \n  spaces-only line\n", "\u00a0nbsp first\nx\n",
     "x\n  privileged: true\n", "ok\u2028privileged: true", "ok\u2029hostNetwork: true",
     "ok\x85runAsUser: 0", "ok\r\nprivileged: true", "ok\rprivileged: true",
     "a\u2028b\nc\n", "key: value\n- item\n", "x" * LONG_TEXT, "k" * 1020 + ": v",
