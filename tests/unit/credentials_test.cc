@@ -305,6 +305,31 @@ TEST(CredentialsTest, InterpolatedIntoAnyEnvironmentEntryMovesIntoTheSecret) {
   EXPECT_TRUE(env[1]["valueFrom"].contains("secretKeyRef"));
 }
 
+// From the project's .env, through an override file's entrypoint: the same guard.
+TEST(CredentialsTest, CredentialFromTheEnvFileInAnOverrideFile) {
+  load::LoadOptions options;
+  options.files = {"compose.yaml", "override.yaml"};
+  auto result = convertText(
+      "services:\n  web:\n    image: nginx\n", {},
+      {{".env", "SIGNING_KEY=planted-df-01\n"},
+       {"override.yaml", "services:\n  web:\n    entrypoint: run --key ${SIGNING_KEY}\n"}},
+      options);
+  ASSERT_TRUE(result.objects) << result.objects.error().format();
+  EXPECT_THAT(visibleText(*result.objects), Not(HasSubstr("planted-df-01")));
+  EXPECT_EQ(container(*result.objects)["command"][2], "$(SIGNING_KEY)");
+}
+
+// The env Secret the guard adds is claimed like any name: a top-level secret that becomes
+// the same name is a collision error, never a Secret the guard writes into.
+TEST(CredentialsTest, TheGuardsEnvSecretIsClaimed) {
+  auto result = convertText(
+      "services:\n  web:\n    image: nginx\n    command: ['--pw=${DB_PASSWORD}']\n"
+      "    secrets: [web-env]\nsecrets:\n  web-env:\n    environment: OTHER\n",
+      {}, {}, withEnvironment({{"DB_PASSWORD", "planted-cl-01"}, {"OTHER", "x"}}));
+  ASSERT_FALSE(result.objects);
+  EXPECT_THAT(result.objects.error().message, HasSubstr("both become the Secret 'demo-web-env'"));
+}
+
 TEST(CredentialsTest, ShellHealthcheckReadsTheVariableAtRunTime) {
   auto result = convertText(
       "services:\n  db:\n    image: mssql\n    environment:\n      SA_PASSWORD: ${SA_PASSWORD}\n"
