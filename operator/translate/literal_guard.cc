@@ -274,10 +274,7 @@ class Guard {
                                   const std::string& preferred, const std::string& value) {
     COP_ASSIGN_OR_RETURN(data, envSecretData(workload, container["name"].get<std::string>()));
     const std::string encoded = base64Encode(value);
-    Object& env = container["env"];
-    if (env.is_null()) {
-      env = Object::array();
-    }
+    Object& env = container["env"];  // present: rewriteContainer made sure
     std::set<std::string> taken;
     for (const Object& entry : env) {
       taken.insert(entry["name"].get<std::string>());
@@ -304,6 +301,13 @@ class Guard {
   Status rewriteContainer(Object& container, const Object& workload) {
     const std::string service = container["name"].get<std::string>();
     secretName_ = sanitizeName(stack_.stack + "-" + service + "-env");
+    // The container's keys live in a vector (ordered_json): adding "env" while a reference
+    // to its command or a probe is held would move them. So "env" exists throughout, and
+    // goes again at the end if nothing was added to it.
+    const bool hadEnv = container.contains("env");
+    if (!hadEnv) {
+      container["env"] = Object::array();
+    }
     // Env values first, so that command and args can refer to the entries they became.
     if (container.contains("env")) {
       for (std::size_t i = 0; i < container["env"].size(); ++i) {
@@ -378,6 +382,9 @@ class Guard {
         rewritten += doubleDollars(std::string_view(raw).substr(at));
         item = rewritten;
       }
+    }
+    if (!hadEnv && container["env"].empty()) {
+      container.erase("env");
     }
     return {};
   }
