@@ -264,9 +264,9 @@ TEST(YamlWriterSafetyTest, LiteralBlocksOnlyForTextWhoseEveryCharacterIsSafe) {
     EXPECT_EQ(toYaml(Object{{"v", text}}).rfind("v: \"", 0), 0u) << text;
     expectRoundTrip(Object{{"v", text}});
   }
-  // Trailing white space on the last line would read back as a blank line.
-  for (const std::string text : {"x\n  ", "x\n\t", "x\ny \n\n"}) {
-    EXPECT_EQ(toYaml(Object{{"v", text}}).rfind("v: \"", 0), 0u) << text;
+  // Lines of white space, the last one too, are content past the indentation.
+  for (const std::string text : {"x\n  ", "x\n\t", "x\ny \n\n", "x\n \n", "x\n  \n\n"}) {
+    EXPECT_EQ(toYaml(Object{{"v", text}}).rfind("v: |", 0), 0u) << text;
     expectRoundTrip(Object{{"v", text}});
   }
   // Chomping: none, one and several final line breaks.
