@@ -83,17 +83,6 @@ std::string unescapeDollar(const std::string& text) {
   return out;
 }
 
-std::string doubleDollars(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '$') {
-      out += '$';
-    }
-    out += c;
-  }
-  return out;
-}
-
 // A valid, conventional env var name for a secret's name ("db-password" -> DB_PASSWORD).
 std::string variableNameFor(std::string_view name) {
   std::string out;

@@ -80,10 +80,7 @@ Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& or
   return {};
 }
 
-std::string escapeDollar(const std::string& text) {
-  if (text.find("$(") == std::string::npos && text.find("$$") == std::string::npos) {
-    return text;  // Kubernetes leaves other '$' alone
-  }
+std::string doubleDollars(std::string_view text) {
   std::string out;
   for (char c : text) {
     if (c == '$') {
@@ -92,6 +89,13 @@ std::string escapeDollar(const std::string& text) {
     out += c;
   }
   return out;
+}
+
+std::string escapeDollar(const std::string& text) {
+  if (text.find("$(") == std::string::npos && text.find("$$") == std::string::npos) {
+    return text;  // Kubernetes leaves other '$' alone
+  }
+  return doubleDollars(text);
 }
 
 std::string kubernetesProtocol(const std::string& protocol) {

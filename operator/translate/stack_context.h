@@ -85,6 +85,8 @@ Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& or
 // Escapes '$' for fields in which Kubernetes expands $(VAR) (command, args, env values),
 // so that compose's literal text reaches the container unchanged.
 std::string escapeDollar(const std::string& text);
+// Every '$' doubled, unconditionally (for text that sits next to a $(VAR) reference).
+std::string doubleDollars(std::string_view text);
 
 // Kubernetes' spelling of a compose protocol (tcp -> TCP, udp -> UDP, sctp -> SCTP).
 std::string kubernetesProtocol(const std::string& protocol);
