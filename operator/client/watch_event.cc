@@ -1,0 +1,88 @@
+#include "operator/client/watch_event.h"
+
+namespace cop::client {
+namespace {
+
+// client-go reflector.go isTooLargeResourceVersionError: the text of 1.17-1.18 servers.
+constexpr std::string_view kTooLargeResourceVersionText = "Too large resource version";
+// apimachinery metav1.CauseTypeResourceVersionTooLarge.
+constexpr std::string_view kTooLargeResourceVersionCause = "ResourceVersionTooLarge";
+// HTTP codes of §4.1.
+constexpr int kCodeGone = 410;
+constexpr int kCodeGatewayTimeout = 504;
+
+std::string stringAt(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) {
+    return {};
+  }
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const nlohmann::json* objectAt(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) {
+    return nullptr;
+  }
+  const auto it = object.find(key);
+  return it != object.end() && it->is_object() ? &*it : nullptr;
+}
+
+}  // namespace
+
+bool ApiStatus::isExpired() const {
+  return code == kCodeGone;
+}
+
+bool ApiStatus::isResourceVersionTooLarge() const {
+  if (resourceVersionTooLargeCause) {
+    return true;
+  }
+  return code == kCodeGatewayTimeout &&
+         message.find(kTooLargeResourceVersionText) != std::string::npos;
+}
+
+ApiStatus parseApiStatus(const nlohmann::json& object, int fallbackCode) {
+  ApiStatus status;
+  status.code = fallbackCode;
+  if (!object.is_object()) {
+    return status;
+  }
+  const auto code = object.find("code");
+  if (code != object.end() && code->is_number_integer()) {
+    status.code = code->get<int>();
+  }
+  status.reason = stringAt(object, "reason");
+  status.message = stringAt(object, "message");
+  if (const nlohmann::json* details = objectAt(object, "details")) {
+    const auto retry = details->find("retryAfterSeconds");
+    if (retry != details->end() && retry->is_number_integer()) {
+      status.retryAfterSeconds = retry->get<int>();
+    }
+    const auto causes = details->find("causes");
+    if (causes != details->end() && causes->is_array()) {
+      for (const nlohmann::json& cause : *causes) {
+        if (stringAt(cause, "reason") == kTooLargeResourceVersionCause) {
+          status.resourceVersionTooLargeCause = true;
+        }
+      }
+    }
+  }
+  return status;
+}
+
+std::string WatchEvent::resourceVersion() const {
+  const nlohmann::json* metadata = objectAt(object, "metadata");
+  return metadata != nullptr ? stringAt(*metadata, "resourceVersion") : std::string();
+}
+
+bool WatchEvent::isInitialEventsEnd() const {
+  if (type != WatchEventType::Bookmark) {
+    return false;
+  }
+  const nlohmann::json* metadata = objectAt(object, "metadata");
+  const nlohmann::json* annotations =
+      metadata != nullptr ? objectAt(*metadata, "annotations") : nullptr;
+  return annotations != nullptr && stringAt(*annotations, kInitialEventsEndAnnotation) == "true";
+}
+
+}  // namespace cop::client
