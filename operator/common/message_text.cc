@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "operator/common/credentials.h"
 #include "operator/common/utf8.h"
 
 namespace cop {
@@ -75,13 +76,16 @@ std::string excerpt(std::string_view text) {
   return printable(text.substr(0, cut)) + "...";
 }
 
+namespace {
+
 bool isTokenChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
          c == '/' || c == '+' || c == '=' || c == '@' || c == '~' || c == '%' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-std::string redactValues(std::string message, const std::map<std::string, std::string>& variables) {
+std::string redactSubstituted(std::string message,
+                              const std::map<std::string, std::string>& variables) {
   std::vector<std::pair<std::string_view, std::string_view>> byLength;
   for (const auto& [name, value] : variables) {
     if (value.size() >= kMinRedactedValueBytes) {
@@ -141,6 +145,22 @@ std::string redactValues(std::string message, const std::map<std::string, std::s
     i = end;
   }
   return out;
+}
+
+// A literal credential written in the file itself (not through a variable) is found by its
+// shape only: a plain password has none, and is then quoted at most as a short excerpt.
+std::string redactShapes(std::string message) {
+  const auto spans = findCredentialShapes(message);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+    message.replace(it->offset, it->length, "<redacted: " + std::string(it->kind) + ">");
+  }
+  return message;
+}
+
+}  // namespace
+
+std::string redactValues(std::string message, const std::map<std::string, std::string>& variables) {
+  return redactShapes(redactSubstituted(std::move(message), variables));
 }
 
 }  // namespace cop

@@ -25,8 +25,10 @@ std::string excerpt(std::string_view text);
 inline constexpr std::size_t kMinRedactedValueBytes = 4;
 
 // `message` with every occurrence of a substituted variable's value replaced by a reference
-// to the variable ("${DB_PASSWORD}"), longest values first. `variables` maps names to the
-// values that interpolation substituted.
+// to the variable ("${DB_PASSWORD}"), longest values first, and every part of such a value;
+// then every credential that shows by its shape (a URL with a password, a JWT, a token with a
+// well-known prefix: credentials.h) replaced by "<redacted: KIND>", wherever it came from.
+// `variables` maps names to the values that interpolation substituted.
 std::string redactValues(std::string message, const std::map<std::string, std::string>& variables);
 
 }  // namespace cop

@@ -8,7 +8,7 @@
 
 #include "operator/common/base64.h"
 #include "operator/common/text.h"
-#include "operator/translate/credentials.h"
+#include "operator/common/credentials.h"
 #include "operator/translate/defaults.h"
 
 namespace cop::translate::detail {

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "operator/translate/credentials.h"
+#include "operator/common/credentials.h"
 #include "operator/translate/stack_context.h"
 
 namespace cop::translate::detail {

@@ -9,7 +9,7 @@
 #include "operator/common/text.h"
 #include "operator/common/utf8.h"
 #include "operator/load/paths.h"
-#include "operator/translate/credentials.h"
+#include "operator/common/credentials.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 

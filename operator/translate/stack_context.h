@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "operator/translate/credentials.h"
+#include "operator/common/credentials.h"
 #include "operator/translate/names.h"
 #include "operator/translate/translator.h"
 

@@ -8,7 +8,7 @@
 #include "operator/common/utf8.h"
 #include "operator/load/paths.h"
 #include "operator/load/units.h"
-#include "operator/translate/credentials.h"
+#include "operator/common/credentials.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/literal_guard.h"
 #include "operator/translate/stack_context.h"

@@ -3,7 +3,7 @@
 // shell probes, refusal elsewhere), bind-mounted credential files, and the env var rules of
 // class 6 (valid names, no two names on one Secret key).
 
-#include "operator/translate/credentials.h"
+#include "operator/common/credentials.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

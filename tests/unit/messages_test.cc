@@ -100,6 +100,24 @@ TEST(Diagnostics, ErrorsNeverQuoteASubstitutedValue) {
   }
 }
 
+// A credential written literally in the file has no variable to name; it is still never quoted
+// when its shape gives it away.
+TEST(Diagnostics, LiteralCredentialsAreRedactedByTheirShape) {
+  const std::vector<std::string> cases = {
+      "services:\n  web:\n    image: x\n    deploy:\n      replicas: "
+      "'redis://:S3cretPw9@cache:6379'\n",
+      "services:\n  web:\n    image: x\n    deploy:\n      replicas: "
+      "ghp_S3cretPw9abcdefghijklmnopqrstuvwxyz12\n",
+  };
+  for (const std::string& compose : cases) {
+    const auto converted = testing::convertText(compose);
+    ASSERT_FALSE(converted.objects) << compose;
+    const std::string line = converted.objects.error().format();
+    EXPECT_THAT(line, Not(HasSubstr("S3cretPw9"))) << line;
+    EXPECT_THAT(line, HasSubstr("<redacted: ")) << line;
+  }
+}
+
 TEST(Diagnostics, LongValuesAreQuotedOnlyAsExcerpts) {
   Warnings warnings;
   auto loaded = testing::loadText(

@@ -26,7 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace cop::translate {
+namespace cop {
 
 // Shorter values are not searched for inside other text: 5 characters or fewer ("root",
 // "admin", "1234") occur by chance in image names, paths and flags, and refusing those stacks
@@ -74,4 +74,4 @@ class KnownCredentials {
 // content does (a PEM private key, or any credential shape).
 bool isCredentialFile(std::string_view fileName, std::string_view content);
 
-}  // namespace cop::translate
+}  // namespace cop

@@ -1,11 +1,11 @@
-#include "operator/translate/credentials.h"
+#include "operator/common/credentials.h"
 
 #include <algorithm>
 #include <array>
 
 #include "operator/common/text.h"
 
-namespace cop::translate {
+namespace cop {
 
 namespace {
 
@@ -363,4 +363,4 @@ bool isCredentialFile(std::string_view fileName, std::string_view content) {
   return byName || !findCredentialShapes(content).empty();
 }
 
-}  // namespace cop::translate
+}  // namespace cop
