@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 namespace cop::client {
@@ -33,6 +34,10 @@ struct ReasonCase {
   const char* reason;
   ApiErrorKind kind;
 };
+
+void PrintTo(const ReasonCase& c, std::ostream* out) {
+  *out << c.code << " " << c.reason;
+}
 
 class ApiErrorReasonTest : public ::testing::TestWithParam<ReasonCase> {};
 
@@ -73,6 +78,10 @@ struct CodeCase {
   int code;
   ApiErrorKind kind;
 };
+
+void PrintTo(const CodeCase& c, std::ostream* out) {
+  *out << c.code << " " << kindName(c.kind);
+}
 
 class ApiErrorCodeTest : public ::testing::TestWithParam<CodeCase> {};
 

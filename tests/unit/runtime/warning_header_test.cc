@@ -44,7 +44,9 @@ TEST(WarningHeaderTest, MalformedValuesAreSkippedNotFatal) {
   EXPECT_THAT(parseWarningHeader(R"(299  "no agent")"), IsEmpty());
   EXPECT_THAT(parseWarningHeader(R"(299 - "unterminated)"), IsEmpty());
   EXPECT_THAT(parseWarningHeader(R"(299 - "dangling escape\)"), IsEmpty());
-  EXPECT_THAT(parseWarningHeader("299 - \"control\x01" "char\""), IsEmpty());
+  EXPECT_THAT(parseWarningHeader("299 - \"control\x01"
+                                 "char\""),
+              IsEmpty());
   EXPECT_THAT(parseWarningHeader("299 - \"bad utf8 \xff\""), IsEmpty());
   // A good value before a bad one is kept; parsing of that header stops at the bad one.
   const auto warnings = parseWarningHeader(R"(299 - "good", junk, 299 - "lost")");
