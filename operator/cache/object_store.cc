@@ -2,41 +2,33 @@
 
 #include <algorithm>
 
+#include "operator/client/json_fields.h"
+
 namespace cop::cache {
 namespace {
 
-const nlohmann::json* field(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) {
-    return nullptr;
-  }
-  const auto it = object.find(key);
-  return it != object.end() ? &*it : nullptr;
-}
-
-std::string stringField(const nlohmann::json* object, const char* key) {
-  const nlohmann::json* value = object != nullptr ? field(*object, key) : nullptr;
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
+using client::fieldAt;
+using client::objectAt;
+using client::stringAt;
 
 // The index values of an object. Label keys cannot hold '=' (a qualified name), so
 // "label:key=value" is unambiguous.
 std::vector<std::string> indexValues(const nlohmann::json& object) {
   std::vector<std::string> values;
-  const nlohmann::json* metadata = field(object, "metadata");
-  if (metadata == nullptr || !metadata->is_object()) {
+  const nlohmann::json* metadata = objectAt(object, "metadata");
+  if (metadata == nullptr) {
     return values;
   }
-  values.push_back("ns:" + stringField(metadata, "namespace"));
-  if (const nlohmann::json* owners = field(*metadata, "ownerReferences");
+  values.push_back("ns:" + stringAt(*metadata, "namespace"));
+  if (const nlohmann::json* owners = fieldAt(*metadata, "ownerReferences");
       owners != nullptr && owners->is_array()) {
     for (const nlohmann::json& owner : *owners) {
-      if (const std::string uid = stringField(&owner, "uid"); !uid.empty()) {
+      if (const std::string uid = stringAt(owner, "uid"); !uid.empty()) {
         values.push_back("owner:" + uid);
       }
     }
   }
-  if (const nlohmann::json* labels = field(*metadata, "labels");
-      labels != nullptr && labels->is_object()) {
+  if (const nlohmann::json* labels = objectAt(*metadata, "labels")) {
     for (const auto& [key, value] : labels->items()) {
       if (value.is_string()) {
         values.push_back("label:" + key + "=" + value.get<std::string>());
@@ -51,12 +43,12 @@ std::vector<std::string> indexValues(const nlohmann::json& object) {
 }  // namespace
 
 std::string objectKey(const nlohmann::json& object) {
-  const nlohmann::json* metadata = field(object, "metadata");
-  const std::string name = stringField(metadata, "name");
+  const nlohmann::json* metadata = objectAt(object, "metadata");
+  const std::string name = metadata != nullptr ? stringAt(*metadata, "name") : std::string();
   if (name.empty()) {
     return {};
   }
-  const std::string nameSpace = stringField(metadata, "namespace");
+  const std::string nameSpace = stringAt(*metadata, "namespace");
   return nameSpace.empty() ? name : nameSpace + "/" + name;
 }
 
@@ -79,13 +71,7 @@ StoreEvent ObjectStore::insertLocked(std::string key, nlohmann::json object) {
   if (existing != objects_.end()) {
     event.type = StoreEvent::Type::Updated;
     event.previous = existing->second.object;
-    for (const std::string& value : existing->second.indexValues) {
-      const auto bucket = index_.find(value);
-      bucket->second.erase(key);
-      if (bucket->second.empty()) {
-        index_.erase(bucket);
-      }
-    }
+    unindexLocked(key, existing->second.indexValues);
   }
   Entry entry{event.object, indexValues(*event.object)};
   for (const std::string& value : entry.indexValues) {
@@ -95,14 +81,19 @@ StoreEvent ObjectStore::insertLocked(std::string key, nlohmann::json object) {
   return event;
 }
 
-StoreEvent ObjectStore::eraseLocked(std::map<std::string, Entry>::iterator entry) {
-  for (const std::string& value : entry->second.indexValues) {
+void ObjectStore::unindexLocked(const std::string& key,
+                                const std::vector<std::string>& indexValues) {
+  for (const std::string& value : indexValues) {
     const auto bucket = index_.find(value);
-    bucket->second.erase(entry->first);
+    bucket->second.erase(key);
     if (bucket->second.empty()) {
-      index_.erase(bucket);
+      index_.erase(bucket);  // no empty buckets: the index holds only cached keys
     }
   }
+}
+
+StoreEvent ObjectStore::eraseLocked(std::map<std::string, Entry>::iterator entry) {
+  unindexLocked(entry->first, entry->second.indexValues);
   StoreEvent event{StoreEvent::Type::Deleted, entry->first, entry->second.object, nullptr};
   objects_.erase(entry);
   return event;

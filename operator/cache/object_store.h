@@ -59,6 +59,8 @@ class ObjectStore {
   };
 
   StoreEvent insertLocked(std::string key, nlohmann::json object);
+  // Removes `key` from the index buckets `indexValues`.
+  void unindexLocked(const std::string& key, const std::vector<std::string>& indexValues);
   StoreEvent eraseLocked(std::map<std::string, Entry>::iterator entry);
   std::vector<ObjectPtr> lookupLocked(const std::string& indexValue) const;
 

@@ -8,7 +8,6 @@
 #include "operator/common/message_text.h"
 #include "operator/emit/writers.h"
 #include "operator/load/loader.h"
-#include "operator/load/paths.h"
 #include "operator/translate/translator.h"
 
 namespace cop::cli {
@@ -202,12 +201,7 @@ int runConvert(const std::vector<std::string>& args,
 
   // Files named on the command line are read where they are; files that a compose file names
   // must lie below the project directory (the first file's).
-  std::vector<std::string> namedFiles = options.load.files;
-  if (options.load.envFiles) {
-    namedFiles.insert(namedFiles.end(), options.load.envFiles->begin(),
-                      options.load.envFiles->end());
-  }
-  FileSystemReader reader(load::directoryOf(options.load.files.front()), namedFiles);
+  FileSystemReader reader(load::projectDirectory(options.load), load::namedFiles(options.load));
   Warnings warnings;
   auto flush = [&warnings, &err] {
     for (const Diagnostic& warning : warnings.items()) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <utility>
 
+#include "operator/client/json_fields.h"
 #include "operator/common/message_text.h"
 
 namespace cop::client {
@@ -112,14 +113,6 @@ ApiErrorKind kindForCode(int code) {
     default:
       return code >= 500 && code < 600 ? ApiErrorKind::ServerError : ApiErrorKind::Unknown;
   }
-}
-
-std::string stringAt(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) {
-    return {};
-  }
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // Printable, and cut on a character boundary past kMaxStatusMessageBytes.

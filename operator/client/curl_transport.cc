@@ -216,6 +216,11 @@ TransportResult CurlTransport::perform(const HttpRequest& request,
       code = curl_easy_setopt(easy, option, value);
     }
   };
+  auto setPem = [&](CURLoption option, const std::string& pem) {
+    if (code == CURLE_OK) {
+      code = setPemBlob(easy, option, pem);
+    }
+  };
   set(CURLOPT_ERRORBUFFER, errorText);
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_URL, url.c_str());
@@ -253,19 +258,15 @@ TransportResult CurlTransport::perform(const HttpRequest& request,
   } else {
     set(CURLOPT_SSL_VERIFYPEER, 1L);
     set(CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!config_.caPem.empty() && code == CURLE_OK) {
-      code = setPemBlob(easy, CURLOPT_CAINFO_BLOB, config_.caPem);
+    if (!config_.caPem.empty()) {
+      setPem(CURLOPT_CAINFO_BLOB, config_.caPem);
     }
   }
-  if (!config_.clientCertificatePem.empty() && code == CURLE_OK) {
+  if (!config_.clientCertificatePem.empty()) {
     set(CURLOPT_SSLCERTTYPE, "PEM");
     set(CURLOPT_SSLKEYTYPE, "PEM");
-    if (code == CURLE_OK) {
-      code = setPemBlob(easy, CURLOPT_SSLCERT_BLOB, config_.clientCertificatePem);
-    }
-    if (code == CURLE_OK) {
-      code = setPemBlob(easy, CURLOPT_SSLKEY_BLOB, config_.clientKeyPem);
-    }
+    setPem(CURLOPT_SSLCERT_BLOB, config_.clientCertificatePem);
+    setPem(CURLOPT_SSLKEY_BLOB, config_.clientKeyPem);
   }
 
   // The method and body.

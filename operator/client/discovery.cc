@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "operator/client/json_fields.h"
+
 namespace cop::client {
 namespace {
 
@@ -12,24 +14,13 @@ constexpr std::string_view kAggregatedListKind = "APIGroupDiscoveryList";
 constexpr std::string_view kResourceListKind = "APIResourceList";
 constexpr std::string_view kNamespacedScope = "Namespaced";
 
-std::string stringAt(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) {
-    return {};
-  }
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 std::vector<std::string> stringsAt(const nlohmann::json& object, const char* key) {
   std::vector<std::string> out;
-  if (!object.is_object()) {
+  const nlohmann::json* array = fieldAt(object, key);
+  if (array == nullptr || !array->is_array()) {
     return out;
   }
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_array()) {
-    return out;
-  }
-  for (const nlohmann::json& item : *it) {
+  for (const nlohmann::json& item : *array) {
     if (item.is_string()) {
       out.push_back(item.get<std::string>());
     }
@@ -39,11 +30,8 @@ std::vector<std::string> stringsAt(const nlohmann::json& object, const char* key
 
 const nlohmann::json& arrayAt(const nlohmann::json& object, const char* key) {
   static const nlohmann::json kEmpty = nlohmann::json::array();
-  if (!object.is_object()) {
-    return kEmpty;
-  }
-  const auto it = object.find(key);
-  return it != object.end() && it->is_array() ? *it : kEmpty;
+  const nlohmann::json* array = fieldAt(object, key);
+  return array != nullptr && array->is_array() ? *array : kEmpty;
 }
 
 Result<nlohmann::json> parseKind(std::string_view body, std::string_view kind) {
@@ -114,8 +102,7 @@ Status addAggregatedDiscovery(ResourceMap& map, std::string_view body) {
   COP_ASSIGN_OR_RETURN(list, parseKind(body, kAggregatedListKind));
   for (const nlohmann::json& group : arrayAt(list, "items")) {
     std::string groupName;
-    const auto metadata = group.is_object() ? group.find("metadata") : group.end();
-    if (group.is_object() && metadata != group.end()) {
+    if (const nlohmann::json* metadata = fieldAt(group, "metadata")) {
       groupName = stringAt(*metadata, "name");  // "" for the core group (/api)
     }
     for (const nlohmann::json& version : arrayAt(group, "versions")) {
@@ -128,8 +115,7 @@ Status addAggregatedDiscovery(ResourceMap& map, std::string_view body) {
         resource.group = groupName;
         resource.version = versionName;
         resource.resource = stringAt(entry, "resource");
-        const auto responseKind = entry.is_object() ? entry.find("responseKind") : entry.end();
-        if (entry.is_object() && responseKind != entry.end()) {
+        if (const nlohmann::json* responseKind = fieldAt(entry, "responseKind")) {
           resource.kind = stringAt(*responseKind, "kind");
         }
         if (resource.resource.empty() || resource.kind.empty()) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "operator/client/json_fields.h"
 #include "operator/common/base64.h"
 
 namespace cop::client {
@@ -164,18 +165,11 @@ Result<ExecCredential> parseExecCredential(std::string_view output, const ExecCo
   if (doc.is_discarded() || !doc.is_object()) {
     return execFail(exec, "its output is not an ExecCredential JSON object");
   }
-  auto stringAt = [](const nlohmann::json& obj, const char* key) -> std::optional<std::string> {
-    auto it = obj.find(key);
-    if (it == obj.end() || !it->is_string()) {
-      return std::nullopt;
-    }
-    return it->get<std::string>();
-  };
-  if (stringAt(doc, "kind").value_or("") != "ExecCredential") {
+  if (stringAt(doc, "kind") != "ExecCredential") {
     return execFail(exec, "its output is not of kind ExecCredential", "kind");
   }
   // client-go exec.go: the response's apiVersion must equal the configured one.
-  if (stringAt(doc, "apiVersion").value_or("") != exec.apiVersion) {
+  if (stringAt(doc, "apiVersion") != exec.apiVersion) {
     return execFail(exec, "its output's apiVersion is not " + exec.apiVersion, "apiVersion");
   }
   auto status = doc.find("status");
@@ -190,9 +184,9 @@ Result<ExecCredential> parseExecCredential(std::string_view output, const ExecCo
       return execFail(exec, "must be a string", std::string("status.") + key);
     }
   }
-  cred.token = stringAt(*status, "token").value_or("");
-  cred.clientCertificatePem = stringAt(*status, "clientCertificateData").value_or("");
-  cred.clientKeyPem = stringAt(*status, "clientKeyData").value_or("");
+  cred.token = stringAt(*status, "token");
+  cred.clientCertificatePem = stringAt(*status, "clientCertificateData");
+  cred.clientKeyPem = stringAt(*status, "clientKeyData");
   if (cred.clientCertificatePem.empty() != cred.clientKeyPem.empty()) {
     return execFail(
         exec, "clientCertificateData and clientKeyData must be set together",
@@ -201,7 +195,7 @@ Result<ExecCredential> parseExecCredential(std::string_view output, const ExecCo
   if (cred.token.empty() && cred.clientCertificatePem.empty()) {
     return execFail(exec, "its output has neither a token nor a client certificate", "status");
   }
-  const std::string expiry = stringAt(*status, "expirationTimestamp").value_or("");
+  const std::string expiry = stringAt(*status, "expirationTimestamp");
   if (!expiry.empty()) {
     cred.expiration = parseRfc3339(expiry);
     if (!cred.expiration) {

@@ -9,11 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "operator/client/response_headers.h"
+
 namespace cop::client {
 
 // Response headers in arrival order, a name possibly repeated (Warning, kube-runtime.md §4.2);
-// names lower-case. The same shape as response_headers.h's ResponseHeaders.
-using HttpHeaderList = std::vector<std::pair<std::string, std::string>>;
+// the transport stores the names lower-case.
+using HttpHeaderList = ResponseHeaders;
 
 struct HttpRequest {
   std::string method = "GET";

@@ -4,7 +4,8 @@
 
 #include <set>
 
-#include "operator/client/base64_decode.h"
+#include "operator/common/base64.h"
+#include "operator/load/paths.h"
 
 namespace cop::client {
 namespace {
@@ -96,14 +97,6 @@ class Fields {
   const std::string& file_;
   std::string path_;
 };
-
-std::string directoryOf(const std::string& file) {
-  const auto slash = file.rfind('/');
-  if (slash == std::string::npos) {
-    return {};
-  }
-  return slash == 0 ? "/" : file.substr(0, slash);
-}
 
 // client-go ResolvePaths: a relative path is relative to the file that names it.
 std::string resolve(const std::string& dir, const std::string& path) {
@@ -293,7 +286,7 @@ Result<Kubeconfig> parseDocument(const YAML::Node& root, const std::string& file
   if (!root.IsMap()) {
     return fail("a kubeconfig must be a mapping", "", file, root.Mark().line + 1);
   }
-  const std::string dir = directoryOf(file);
+  const std::string dir = load::directoryOf(file);
   Fields top(root, file, "");
   COP_TRY(parseNamedList(
       top, "clusters", "cluster", file, config.clusters,

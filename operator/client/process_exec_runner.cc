@@ -32,39 +32,40 @@ class Fd {
   int fd_;
 };
 
-class SpawnActions {
+// A posix_spawn attribute or file-actions object, destroyed on every path.
+template <typename T, int (*Init)(T*), int (*Destroy)(T*)>
+class SpawnObject {
  public:
-  SpawnActions() { ok_ = posix_spawn_file_actions_init(&actions_) == 0; }
-  SpawnActions(const SpawnActions&) = delete;
-  SpawnActions& operator=(const SpawnActions&) = delete;
-  ~SpawnActions() {
-    if (ok_)
-      posix_spawn_file_actions_destroy(&actions_);
+  SpawnObject() { ok_ = Init(&object_) == 0; }
+  SpawnObject(const SpawnObject&) = delete;
+  SpawnObject& operator=(const SpawnObject&) = delete;
+  ~SpawnObject() {
+    if (ok_) {
+      Destroy(&object_);
+    }
   }
   bool ok() const { return ok_; }
-  posix_spawn_file_actions_t* get() { return &actions_; }
+  T* get() { return &object_; }
 
  private:
-  posix_spawn_file_actions_t actions_{};
+  T object_{};
   bool ok_ = false;
 };
 
-class SpawnAttr {
- public:
-  SpawnAttr() { ok_ = posix_spawnattr_init(&attr_) == 0; }
-  SpawnAttr(const SpawnAttr&) = delete;
-  SpawnAttr& operator=(const SpawnAttr&) = delete;
-  ~SpawnAttr() {
-    if (ok_)
-      posix_spawnattr_destroy(&attr_);
-  }
-  bool ok() const { return ok_; }
-  posix_spawnattr_t* get() { return &attr_; }
+using SpawnActions = SpawnObject<posix_spawn_file_actions_t, posix_spawn_file_actions_init,
+                                 posix_spawn_file_actions_destroy>;
+using SpawnAttr = SpawnObject<posix_spawnattr_t, posix_spawnattr_init, posix_spawnattr_destroy>;
 
- private:
-  posix_spawnattr_t attr_{};
-  bool ok_ = false;
-};
+// The NULL-terminated char* array execve wants; points into `strings`, which must outlive it.
+std::vector<char*> nullTerminated(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (std::string& s : strings) {
+    pointers.push_back(s.data());
+  }
+  pointers.push_back(nullptr);
+  return pointers;
+}
 
 // Kills the child's process group (if asked) and reaps the child: no zombie on any path.
 class Child {
@@ -78,7 +79,6 @@ class Child {
       wait();
     }
   }
-  void killGroup() const { ::kill(-pid_, SIGKILL); }
   // Returns the wait status, or -1 on failure.
   int wait() {
     int status = 0;
@@ -117,17 +117,11 @@ Result<ExecOutcome> ProcessExecRunner::run(const ExecInvocation& invocation) con
   std::vector<std::string> argStrings;
   argStrings.push_back(invocation.command);
   argStrings.insert(argStrings.end(), invocation.args.begin(), invocation.args.end());
-  std::vector<char*> argv;
-  for (auto& a : argStrings)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
+  const std::vector<char*> argv = nullTerminated(argStrings);
   std::vector<std::string> envStrings;
   for (const auto& [name, value] : invocation.env)
     envStrings.push_back(name + "=" + value);
-  std::vector<char*> envp;
-  for (auto& e : envStrings)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
+  const std::vector<char*> envp = nullTerminated(envStrings);
 
   pid_t pid = -1;
   const int rc = ::posix_spawnp(&pid, invocation.command.c_str(), actions.get(), attr.get(),

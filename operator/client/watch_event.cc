@@ -1,5 +1,7 @@
 #include "operator/client/watch_event.h"
 
+#include "operator/client/json_fields.h"
+
 namespace cop::client {
 namespace {
 
@@ -10,22 +12,6 @@ constexpr std::string_view kTooLargeResourceVersionCause = "ResourceVersionTooLa
 // HTTP codes of §4.1.
 constexpr int kCodeGone = 410;
 constexpr int kCodeGatewayTimeout = 504;
-
-std::string stringAt(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) {
-    return {};
-  }
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const nlohmann::json* objectAt(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) {
-    return nullptr;
-  }
-  const auto it = object.find(key);
-  return it != object.end() && it->is_object() ? &*it : nullptr;
-}
 
 }  // namespace
 

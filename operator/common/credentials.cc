@@ -22,13 +22,13 @@ constexpr std::string_view kShellVariables[] = {"PWD", "OLDPWD"};
 constexpr std::string_view kPathWords[] = {"FILE", "PATH", "DIR", "FILENAME"};
 constexpr std::string_view kPublicWords[] = {"PUBLIC", "PUBLISHABLE", "PUB"};
 
-bool isUpper(char c) {
+constexpr bool isUpper(char c) {
   return c >= 'A' && c <= 'Z';
 }
-bool isLowerOrDigit(char c) {
+constexpr bool isLowerOrDigit(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
-bool isAlnum(char c) {
+constexpr bool isAlnum(char c) {
   return isUpper(c) || isLowerOrDigit(c);
 }
 bool isBase64Url(char c) {
@@ -243,11 +243,19 @@ constexpr std::array<TokenPrefix, 27> kTokenPrefixes{{
     {"shpat_", 30, isHex, "a Shopify token"},
 }};
 
+// Every prefix starts with a letter or digit, so a token can only start a word: one pass over
+// the words of the text, not one search of the whole text per prefix.
+static_assert(std::ranges::all_of(kTokenPrefixes,
+                                  [](const TokenPrefix& t) { return isAlnum(t.prefix.front()); }));
+
 void findTokens(std::string_view text, std::vector<CredentialSpan>& out) {
-  for (const TokenPrefix& token : kTokenPrefixes) {
-    for (std::size_t at = text.find(token.prefix); at != std::string_view::npos;
-         at = text.find(token.prefix, at + 1)) {
-      if (!tokenBoundaryBefore(text, at)) {
+  for (std::size_t at = 0; at < text.size();) {
+    if (!isAlnum(text[at])) {
+      ++at;
+      continue;
+    }
+    for (const TokenPrefix& token : kTokenPrefixes) {
+      if (text[at] != token.prefix.front() || !text.substr(at).starts_with(token.prefix)) {
         continue;
       }
       const std::size_t bodyStart = at + token.prefix.size();
@@ -259,6 +267,7 @@ void findTokens(std::string_view text, std::vector<CredentialSpan>& out) {
         out.push_back({at, token.prefix.size() + body, token.kind});
       }
     }
+    at += runOf(text, at, isAlnum);  // the rest of the word starts no token
   }
 }
 
@@ -308,7 +317,8 @@ std::vector<CredentialSpan> findCredentialShapes(std::string_view text) {
   findPemKeys(text, out);
   findConnectionStringPasswords(text, out);
   findTokens(text, out);
-  std::sort(out.begin(), out.end(), [](const CredentialSpan& a, const CredentialSpan& b) {
+  // Stable: of two spans alike in offset and length, the finder listed first names the kind.
+  std::stable_sort(out.begin(), out.end(), [](const CredentialSpan& a, const CredentialSpan& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.length > b.length;
   });
   return out;

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "operator/common/diagnostic.h"
+
 namespace cop {
 
 // `text` with every character that is not printable on one line escaped: C0 and C1 control
@@ -30,5 +32,21 @@ inline constexpr std::size_t kMinRedactedValueBytes = 4;
 // well-known prefix: credentials.h) replaced by "<redacted: KIND>", wherever it came from.
 // `variables` maps names to the values that interpolation substituted.
 std::string redactValues(std::string message, const std::map<std::string, std::string>& variables);
+
+// A stage's result with redactValues applied to its error and to the warnings it added (those
+// from index `firstWarning` on): what load and translate return across their boundaries.
+template <typename T>
+Result<T> redacted(Result<T> result, Warnings& warnings, std::size_t firstWarning,
+                   const std::map<std::string, std::string>& variables) {
+  warnings.rewriteMessagesFrom(firstWarning, [&variables](std::string message) {
+    return redactValues(std::move(message), variables);
+  });
+  if (!result) {
+    Error error = std::move(result).error();
+    error.message = redactValues(std::move(error.message), variables);
+    return Unexpected(std::move(error));
+  }
+  return result;
+}
 
 }  // namespace cop

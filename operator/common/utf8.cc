@@ -89,18 +89,12 @@ void appendUtf8(std::string& out, char32_t value) {
   }
 }
 
-int lineOfOffset(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 +
-         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
-}
-
 std::optional<int> firstInvalidUtf8Line(std::string_view text) {
   const auto offset = firstInvalidUtf8(text);
   if (!offset) {
     return std::nullopt;
   }
-  return lineOfOffset(text, *offset);
+  return 1 + static_cast<int>(std::ranges::count(text.substr(0, *offset), '\n'));
 }
 
 }  // namespace cop

@@ -31,9 +31,6 @@ inline bool isValidUtf8(std::string_view text) {
 // Appends the UTF-8 encoding of a code point (<= U+10FFFF, not a surrogate).
 void appendUtf8(std::string& out, char32_t value);
 
-// The 1-based line of a byte offset (for error messages).
-int lineOfOffset(std::string_view text, std::size_t offset);
-
 // The 1-based line of the first invalid UTF-8 sequence in `text`; nullopt when it is valid.
 // Text files (compose, env) are checked with this where they are read.
 std::optional<int> firstInvalidUtf8Line(std::string_view text);

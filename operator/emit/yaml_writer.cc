@@ -171,17 +171,12 @@ void writeLiteralBlock(std::string& out, std::string_view text, int indent) {
 }
 
 std::string floatText(const Object& value) {
-  // nlohmann writes 1e+100 or 1e-07; YAML 1.1 reads a float only with a '.' in it.
+  // nlohmann writes 2.5, 5.0, 1e+100 or 1e-07: its exponent is always signed, and only a number
+  // with an exponent lacks a '.', which YAML 1.1 needs to read a float.
   std::string text = value.dump();
-  const std::size_t exponent = text.find_first_of("eE");
-  const std::size_t mantissaEnd = exponent == std::string::npos ? text.size() : exponent;
-  if (text.find('.') == std::string::npos && text.find_first_of("0123456789") < mantissaEnd) {
-    text.insert(mantissaEnd, ".0");
-  }
-  const std::size_t sign = text.find_first_of("eE");
-  if (sign != std::string::npos && sign + 1 < text.size() && text[sign + 1] != '+' &&
-      text[sign + 1] != '-') {
-    text.insert(sign + 1, "+");
+  const std::size_t exponent = text.find('e');
+  if (exponent != std::string::npos && text.find('.') == std::string::npos) {
+    text.insert(exponent, ".0");
   }
   return text;
 }

@@ -1,7 +1,6 @@
 #include "operator/load/dotenv.h"
 
 #include <cctype>
-#include <map>
 #include <unordered_map>
 
 #include "operator/common/utf8.h"
@@ -173,8 +172,8 @@ class DotenvParser {
   }
 
   std::optional<std::string> lookupVar(const std::string& name) const {
-    if (auto it = own_.find(name); it != own_.end()) {
-      return it->second;
+    if (auto it = positions_.find(name); it != positions_.end()) {
+      return entries_[it->second].second;
     }
     return outer_ ? outer_(name) : std::nullopt;
   }
@@ -188,7 +187,6 @@ class DotenvParser {
         return failLine(line, charged.error().message);
       }
     }
-    own_[key] = value;
     if (auto it = positions_.find(key); it != positions_.end()) {
       entries_[it->second].second = std::move(value);
       return {};
@@ -210,8 +208,8 @@ class DotenvParser {
   int line_ = 0;
   LoadBudget* budget_;
   EnvList entries_;
-  std::unordered_map<std::string, std::size_t> positions_;  // key -> index in entries_
-  std::map<std::string, std::string> own_;
+  // key -> index in entries_: the file's own earlier keys, which its later values may use.
+  std::unordered_map<std::string, std::size_t> positions_;
 };
 
 }  // namespace

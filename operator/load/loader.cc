@@ -45,14 +45,14 @@ class ProjectLoader {
       : options_(options),
         budget_(options.limits),
         budgeted_(reader, budget_),
-        reader_(budgeted_, projectDirOf(options), namedFiles(options)),
-        warnings_(warnings) {}
+        reader_(budgeted_, projectDirectory(options), namedFiles(options)),
+        warnings_(warnings),
+        projectDir_(projectDirectory(options)) {}
 
   Result<Project> run() {
     if (options_.files.empty()) {
       return fail("no compose file given");
     }
-    projectDir_ = projectDirOf(options_);
     COP_TRY(loadEnvironment());
 
     Node merged;
@@ -71,7 +71,7 @@ class ProjectLoader {
       }
     }
     settleTags(merged);
-    COP_TRY(checkServiceCount(merged));
+    COP_TRY(checkStackSize(merged));
     if (const Node* version = merged.find("version")) {
       warnings_.add("the top-level 'version' is obsolete and ignored", "version",
                     version->mark().fileName(), version->mark().line);
@@ -176,7 +176,7 @@ class ProjectLoader {
   // The service limit holds for the stack, after includes and overrides, not only per file;
   // so does the limit on the entries of one field of a service (labels, environment, ports,
   // networks, ...), which keeps the translator's per-field work small.
-  Status checkServiceCount(const Node& document) const {
+  Status checkStackSize(const Node& document) const {
     const Node* services = document.find("services");
     if (services == nullptr || !services->isMapping()) {
       return {};
@@ -570,23 +570,12 @@ class ProjectLoader {
     return name;
   }
 
-  static std::string projectDirOf(const LoadOptions& options) {
-    return options.files.empty() ? std::string() : directoryOf(options.files.front());
-  }
-  static std::vector<std::string> namedFiles(const LoadOptions& options) {
-    std::vector<std::string> files = options.files;
-    if (options.envFiles) {
-      files.insert(files.end(), options.envFiles->begin(), options.envFiles->end());
-    }
-    return files;
-  }
-
   const LoadOptions& options_;
   LoadBudget budget_;
   BudgetedReader budgeted_;
   ConfinedReader reader_;  // every read: within the project, and within the budget
   Warnings& warnings_;
-  std::string projectDir_;
+  const std::string projectDir_;
   std::map<std::string, std::string> envFileValues_;
   std::vector<std::string> includeChain_;      // the files being included, outermost first
   std::string provisionalName_;                // COMPOSE_PROJECT_NAME while files are interpolated
@@ -610,22 +599,25 @@ std::string normalizeProjectName(std::string_view name) {
   return out;
 }
 
+std::string projectDirectory(const LoadOptions& options) {
+  return options.files.empty() ? std::string() : directoryOf(options.files.front());
+}
+
+std::vector<std::string> namedFiles(const LoadOptions& options) {
+  std::vector<std::string> files = options.files;
+  if (options.envFiles) {
+    files.insert(files.end(), options.envFiles->begin(), options.envFiles->end());
+  }
+  return files;
+}
+
 Result<Project> loadProject(const LoadOptions& options, const SourceReader& reader,
                             Warnings& warnings) {
   // No message of the load quotes a substituted value: it names the variable instead.
   const std::size_t firstWarning = warnings.size();
   ProjectLoader loader(options, reader, warnings);
   auto project = loader.run();
-  const auto& substituted = loader.substituted();
-  warnings.rewriteMessagesFrom(firstWarning, [&substituted](std::string message) {
-    return redactValues(std::move(message), substituted);
-  });
-  if (!project) {
-    Error error = std::move(project).error();
-    error.message = redactValues(std::move(error.message), substituted);
-    return Unexpected(std::move(error));
-  }
-  return project;
+  return redacted(std::move(project), warnings, firstWarning, loader.substituted());
 }
 
 }  // namespace cop::load

@@ -36,6 +36,14 @@ struct LoadOptions {
 Result<Project> loadProject(const LoadOptions& options, const SourceReader& reader,
                             Warnings& warnings);
 
+// The project directory: the first file's directory ("" for a bare file name). Relative paths
+// in every file resolve against it, and every file a compose file names must lie below it.
+std::string projectDirectory(const LoadOptions& options);
+
+// The files the user named (the -f files and --env-file files): the only ones a load may read
+// outside the project directory.
+std::vector<std::string> namedFiles(const LoadOptions& options);
+
 // Compose's project-name normalisation: lower case, only [a-z0-9_-], starting with a letter
 // or digit. Empty when nothing usable is left.
 std::string normalizeProjectName(std::string_view name);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <type_traits>
 
 #include "operator/metrics/text_format.h"
 
@@ -113,40 +114,39 @@ Expected<Registry::Family*, std::string> Registry::findFamily(
   return &it->second;
 }
 
+template <typename S>
+Expected<S*, std::string> Registry::series(std::string_view name, MetricType type,
+                                           const std::vector<std::string>& labelValues,
+                                           SeriesMap<S> Family::*seriesOf) {
+  std::lock_guard lock(mutex_);
+  auto family = findFamily(name, type, labelValues);
+  if (!family) {
+    return Unexpected(std::move(family).error());
+  }
+  auto& slot = ((*family)->*seriesOf)[labelValues];
+  if (!slot) {
+    if constexpr (std::is_same_v<S, Histogram>) {
+      slot = std::make_unique<Histogram>((*family)->spec.buckets);
+    } else {
+      slot = std::make_unique<S>();
+    }
+  }
+  return slot.get();
+}
+
 Expected<Counter*, std::string> Registry::counter(std::string_view name,
                                                   const std::vector<std::string>& labelValues) {
-  std::lock_guard lock(mutex_);
-  auto family = findFamily(name, MetricType::Counter, labelValues);
-  if (!family)
-    return Unexpected(std::move(family).error());
-  auto& slot = (*family)->counters[labelValues];
-  if (!slot)
-    slot = std::make_unique<Counter>();
-  return slot.get();
+  return series(name, MetricType::Counter, labelValues, &Family::counters);
 }
 
 Expected<Gauge*, std::string> Registry::gauge(std::string_view name,
                                               const std::vector<std::string>& labelValues) {
-  std::lock_guard lock(mutex_);
-  auto family = findFamily(name, MetricType::Gauge, labelValues);
-  if (!family)
-    return Unexpected(std::move(family).error());
-  auto& slot = (*family)->gauges[labelValues];
-  if (!slot)
-    slot = std::make_unique<Gauge>();
-  return slot.get();
+  return series(name, MetricType::Gauge, labelValues, &Family::gauges);
 }
 
 Expected<Histogram*, std::string> Registry::histogram(std::string_view name,
                                                       const std::vector<std::string>& labelValues) {
-  std::lock_guard lock(mutex_);
-  auto family = findFamily(name, MetricType::Histogram, labelValues);
-  if (!family)
-    return Unexpected(std::move(family).error());
-  auto& slot = (*family)->histograms[labelValues];
-  if (!slot)
-    slot = std::make_unique<Histogram>((*family)->spec.buckets);
-  return slot.get();
+  return series(name, MetricType::Histogram, labelValues, &Family::histograms);
 }
 
 std::string Registry::exposition() const {

@@ -40,15 +40,24 @@ class Registry {
   std::string exposition() const;
 
  private:
+  // Series by label values.
+  template <typename S>
+  using SeriesMap = std::map<std::vector<std::string>, std::unique_ptr<S>>;
+
   struct Family {
     FamilySpec spec;
-    std::map<std::vector<std::string>, std::unique_ptr<Counter>> counters;
-    std::map<std::vector<std::string>, std::unique_ptr<Gauge>> gauges;
-    std::map<std::vector<std::string>, std::unique_ptr<Histogram>> histograms;
+    SeriesMap<Counter> counters;
+    SeriesMap<Gauge> gauges;
+    SeriesMap<Histogram> histograms;
   };
 
   Expected<Family*, std::string> findFamily(std::string_view name, MetricType type,
                                             const std::vector<std::string>& labelValues);
+  // The series of `labelValues` in the family's map `seriesOf`, created on first use.
+  template <typename S>
+  Expected<S*, std::string> series(std::string_view name, MetricType type,
+                                   const std::vector<std::string>& labelValues,
+                                   SeriesMap<S> Family::*seriesOf);
 
   mutable std::mutex mutex_;
   std::map<std::string, Family, std::less<>> families_;

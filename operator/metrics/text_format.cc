@@ -15,6 +15,24 @@ constexpr int kShortestExponentPrecision = 6;
 // Go %e pads the exponent to at least two digits ("1e-08").
 constexpr int kMinExponentDigits = 2;
 
+// The text format's escapes: backslash and newline everywhere, '"' in label values only.
+std::string escapeText(std::string_view text, bool escapeQuotes) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"' && escapeQuotes) {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string formatValue(double value) {
@@ -66,35 +84,11 @@ std::string formatValue(double value) {
 }
 
 std::string escapeLabelValue(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (const char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return escapeText(value, /*escapeQuotes=*/true);
 }
 
 std::string escapeHelp(std::string_view help) {
-  std::string out;
-  out.reserve(help.size());
-  for (const char c : help) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return escapeText(help, /*escapeQuotes=*/false);
 }
 
 }  // namespace cop::metrics

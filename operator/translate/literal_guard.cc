@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <optional>
 #include <set>
 
 #include "operator/common/base64.h"
 #include "operator/common/text.h"
-#include "operator/common/credentials.h"
 #include "operator/translate/defaults.h"
 
 namespace cop::translate::detail {
@@ -25,46 +23,43 @@ struct Finding {
   std::string_view kind;
 };
 
-// Non-overlapping findings in `text`, in order; at one offset the longest wins.
-std::vector<Finding> findCredentials(std::string_view text, const KnownCredentials& known) {
-  std::vector<Finding> all;
-  for (KnownCredentials::Match& match : known.find(text)) {
-    all.push_back({match.offset, match.length, std::move(match.name), "a credential"});
-  }
-  auto byOffset = [](const Finding& a, const Finding& b) {
+// `findings` in order of offset (at one offset the longest first), without those that start
+// inside one kept before them.
+std::vector<Finding> nonOverlapping(std::vector<Finding> findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.length > b.length;
-  };
-  std::sort(all.begin(), all.end(), byOffset);
-  std::vector<Finding> out;
+  });
+  std::vector<Finding> kept;
   std::size_t covered = 0;
-  for (Finding& finding : all) {
-    if (out.empty() || finding.offset >= covered) {
+  for (Finding& finding : findings) {
+    if (kept.empty() || finding.offset >= covered) {
       covered = finding.offset + finding.length;
-      out.push_back(std::move(finding));
+      kept.push_back(std::move(finding));
     }
   }
+  return kept;
+}
+
+// Non-overlapping findings in `text`, in order; at one offset the longest wins.
+std::vector<Finding> findCredentials(std::string_view text, const KnownCredentials& known) {
+  std::vector<Finding> found;
+  for (KnownCredentials::Match& match : known.find(text)) {
+    found.push_back({match.offset, match.length, std::move(match.name), "a credential"});
+  }
+  found = nonOverlapping(std::move(found));
   // Shapes only where no known value was found: "postgres://u:$(DB_PASSWORD)@db" keeps its
   // meaning in sight, and the password, the only secret part, is referred to by its name.
-  const std::size_t knownCount = out.size();
+  const std::size_t knownCount = found.size();
   for (const CredentialSpan& span : findCredentialShapes(text)) {
     const bool overlaps =
-        std::any_of(out.begin(), out.begin() + knownCount, [&span](const Finding& f) {
+        std::any_of(found.begin(), found.begin() + knownCount, [&span](const Finding& f) {
           return f.offset < span.offset + span.length && span.offset < f.offset + f.length;
         });
     if (!overlaps) {
-      out.push_back({span.offset, span.length, "", span.kind});
+      found.push_back({span.offset, span.length, "", span.kind});
     }
   }
-  std::sort(out.begin(), out.end(), byOffset);
-  std::vector<Finding> merged;
-  covered = 0;
-  for (Finding& finding : out) {
-    if (merged.empty() || finding.offset >= covered) {
-      covered = finding.offset + finding.length;
-      merged.push_back(std::move(finding));
-    }
-  }
-  return merged;
+  return nonOverlapping(std::move(found));
 }
 
 // The text before escapeDollar (which doubles every '$' exactly when the text held "$(" or
@@ -173,11 +168,7 @@ std::string shellReference(const std::string& name, Quoting quoting) {
 
 class Guard {
  public:
-  explicit Guard(StackContext& stack) : stack_(stack) {
-    for (const load::Service& s : stack.project.services) {
-      services_.emplace(sanitizeName(s.name), &s);
-    }
-  }
+  explicit Guard(StackContext& stack) : stack_(stack) {}
 
   Status run() {
     // stack_.objects does not grow until the end, so these addresses stay valid.
@@ -220,10 +211,10 @@ class Guard {
 
   // The service's `-env` Secret's data (found, or created and claimed).
   Result<Object*> envSecretData(const Object& workload, const std::string& service) {
-    const std::string name = sanitizeName(stack_.stack + "-" + service + "-env");
+    const std::string name = stack_.envSecretName(service);
     // Claimed as addEnvironment claims it, so that a top-level secret that sanitises to the
     // same name is a collision error, never a Secret the guard writes into.
-    const load::Service* composeService = serviceOf(workload);
+    const load::Service* composeService = stack_.serviceOf(workload);
     COP_TRY(stack_.names.claim(
         "Secret", name,
         "the environment of service '" + (composeService ? composeService->name : service) + "'",
@@ -261,13 +252,15 @@ class Guard {
   // The name of a Secret-backed env var of `container` that holds `value`; added when none.
   Result<std::string> variableFor(Object& container, const Object& workload,
                                   const std::string& preferred, const std::string& value) {
-    COP_ASSIGN_OR_RETURN(data, envSecretData(workload, container["name"].get<std::string>()));
+    const std::string service = container["name"].get<std::string>();
+    const std::string secretName = stack_.envSecretName(service);
+    COP_ASSIGN_OR_RETURN(data, envSecretData(workload, service));
     const std::string encoded = base64Encode(value);
     Object& env = container["env"];  // present: rewriteContainer made sure
     std::set<std::string> taken;
     for (const Object& entry : env) {
       taken.insert(entry["name"].get<std::string>());
-      if (!secretNameOf(entry).empty()) {
+      if (secretNameOf(entry) == secretName) {
         const std::string key = entry["valueFrom"]["secretKeyRef"].value("key", "");
         if (data->contains(key) && (*data)[key] == encoded) {
           return entry["name"].get<std::string>();
@@ -283,13 +276,13 @@ class Guard {
     (*data)[key] = encoded;
     env.push_back(Object{
         {"name", name},
-        {"valueFrom", Object{{"secretKeyRef", Object{{"name", secretName_}, {"key", key}}}}}});
+        {"valueFrom", Object{{"secretKeyRef", Object{{"name", secretName}, {"key", key}}}}}});
     return name;
   }
 
   Status rewriteContainer(Object& container, const Object& workload) {
     const std::string service = container["name"].get<std::string>();
-    secretName_ = sanitizeName(stack_.stack + "-" + service + "-env");
+    const std::string secretName = stack_.envSecretName(service);
     // The container's keys live in a vector (ordered_json): adding "env" while a reference
     // to its command or a probe is held would move them. So "env" exists throughout, and
     // goes again at the end if nothing was added to it.
@@ -298,22 +291,19 @@ class Guard {
       container["env"] = Object::array();
     }
     // Env values first, so that command and args can refer to the entries they became.
-    if (container.contains("env")) {
-      for (std::size_t i = 0; i < container["env"].size(); ++i) {
-        Object& entry = container["env"][i];
-        if (!entry.contains("value") || !entry["value"].is_string()) {
-          continue;
-        }
-        const std::string raw = unescapeDollar(entry["value"].get<std::string>());
-        if (findCredentials(raw, stack_.credentials).empty()) {
-          continue;
-        }
-        COP_ASSIGN_OR_RETURN(data, envSecretData(workload, service));
-        const std::string key = freeKey(*data, entry["name"].get<std::string>());
-        (*data)[key] = base64Encode(raw);
-        entry.erase("value");
-        entry["valueFrom"] = Object{{"secretKeyRef", Object{{"name", secretName_}, {"key", key}}}};
+    for (Object& entry : container["env"]) {
+      if (!entry.contains("value") || !entry["value"].is_string()) {
+        continue;
       }
+      const std::string raw = unescapeDollar(entry["value"].get<std::string>());
+      if (findCredentials(raw, stack_.credentials).empty()) {
+        continue;
+      }
+      COP_ASSIGN_OR_RETURN(data, envSecretData(workload, service));
+      const std::string key = freeKey(*data, entry["name"].get<std::string>());
+      (*data)[key] = base64Encode(raw);
+      entry.erase("value");
+      entry["valueFrom"] = Object{{"secretKeyRef", Object{{"name", secretName}, {"key", key}}}};
     }
     // A shell probe (CMD-SHELL) reads the variable at run time, from the container's env:
     // the shell expands "${NAME}", which Kubernetes does not do for probes. Exec probes have
@@ -418,19 +408,9 @@ class Guard {
   }
 
   // The compose origin of an object's field: its service's, or the top-level config's.
-  const load::Service* serviceOf(const Object& object) const {
-    const Object& labels = object["metadata"].value("labels", Object::object());
-    if (auto it = labels.find(std::string(kServiceLabel)); it != labels.end()) {
-      if (auto found = services_.find(it->get<std::string>()); found != services_.end()) {
-        return found->second;
-      }
-    }
-    return nullptr;
-  }
-
   load::Origin originOf(const Object& object, const std::string& path) const {
     const std::string field = composeFieldOf(path);
-    if (const load::Service* s = serviceOf(object)) {
+    if (const load::Service* s = stack_.serviceOf(object)) {
       // A label whose value is not a valid label value became an annotation.
       constexpr std::string_view kAnnotations = "annotations.";
       const std::size_t at = path.find(kAnnotations);
@@ -451,8 +431,6 @@ class Guard {
   StackContext& stack_;
   std::deque<Object> created_;                 // env Secrets made by the guard (stable addresses)
   std::map<std::string, Object*> secretData_;  // every Secret's data, by the Secret's name
-  std::map<std::string, const load::Service*> services_;  // by Kubernetes name
-  std::string secretName_;  // the `-env` Secret of the container being rewritten
 };
 
 }  // namespace

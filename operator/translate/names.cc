@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "operator/common/text.h"
+
 namespace cop::translate {
 
 namespace {
@@ -158,10 +160,7 @@ bool isReservedKey(std::string_view key) {
     return false;
   }
   // Lower-cased: a key that differs only in case is invalid anyway, but must not slip past.
-  std::string prefix;
-  for (char c : key.substr(0, slash)) {
-    prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string prefix = toLower(key.substr(0, slash));
   constexpr std::string_view kOperatorDomain = "compose.operator.dev";
   if (prefix == kOperatorDomain ||
       (prefix.size() > kOperatorDomain.size() && prefix.ends_with(kOperatorDomain) &&
@@ -171,10 +170,7 @@ bool isReservedKey(std::string_view key) {
   if (prefix != "app.kubernetes.io") {
     return false;
   }
-  std::string name;
-  for (char c : key.substr(slash + 1)) {
-    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string name = toLower(key.substr(slash + 1));
   return name == "name" || name == "part-of" || name == "managed-by" || name == "instance";
 }
 

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -108,11 +109,8 @@ Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackCont
                                  Object::array({"Ingress", "Egress"})),
                     "the stack's default-deny policy", load::Origin{}));
 
-  bool anyNetworked = false;
-  for (const ServiceContext& svc : services) {
-    anyNetworked = anyNetworked || !isNetworkIsolated(svc.service);
-  }
-  if (anyNetworked) {
+  if (std::any_of(services.begin(), services.end(),
+                  [](const ServiceContext& svc) { return !isNetworkIsolated(svc.service); })) {
     Object selector = stackSelector(stack);
     selector[std::string(kDnsEgressLabel)] = "true";
     Object dns = policyObject(stack, stack.stackName("allow-dns"), std::move(selector),
@@ -178,10 +176,9 @@ Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackCont
                       svc.service.originOf("ports")));
   }
 
-  bool anyExternalEgress = false;
-  for (const ServiceContext& svc : services) {
-    anyExternalEgress = anyExternalEgress || svc.externalEgress;
-  }
+  const bool anyExternalEgress =
+      std::any_of(services.begin(), services.end(),
+                  [](const ServiceContext& svc) { return svc.externalEgress; });
   if (anyExternalEgress) {
     Object selector = stackSelector(stack);
     selector[std::string(kExternalEgressLabel)] = "true";

@@ -3,13 +3,12 @@
 // lands in a Secret's data: never in a pod spec, an annotation, a warning or a log line.
 
 #include <algorithm>
-#include <cctype>
+#include <map>
+#include <set>
 
 #include "operator/common/base64.h"
-#include "operator/common/text.h"
-#include "operator/common/utf8.h"
-#include "operator/load/paths.h"
 #include "operator/common/credentials.h"
+#include "operator/load/paths.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -93,12 +92,7 @@ Status addStackSecretObjects(StackContext& stack) {
     object["apiVersion"] = "v1";
     object["kind"] = "ConfigMap";
     object["metadata"] = stack.metadata(stack.stackName(name), stack.stackLabels(stack.stack));
-    const std::string key = sanitizeConfigKey(name);
-    if (isValidUtf8(config.content)) {  // ConfigMap data must be UTF-8; bytes go to binaryData
-      object["data"] = Object{{key, config.content}};
-    } else {
-      object["binaryData"] = Object{{key, base64Encode(config.content)}};
-    }
+    setConfigMapContent(object, sanitizeConfigKey(name), config.content);
     stack.objects.push_back(std::move(object));
   }
   return {};
@@ -184,7 +178,7 @@ Status addEnvironment(ServiceContext& svc, StackContext& stack) {
   const load::Service& s = svc.service;
   Object secretData = Object::object();
   std::map<std::string, std::string> keyOwners;  // Secret key -> the variable it holds
-  const std::string secretName = sanitizeName(stack.stack + "-" + svc.name + "-env");
+  const std::string secretName = stack.envSecretName(svc.name);
   for (const auto& [name, value] : s.environment) {
     if (!isEnvVarName(name)) {
       return stack.failAt(s.originOf("environment"),

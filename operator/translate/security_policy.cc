@@ -67,6 +67,11 @@ std::optional<std::int64_t> parseId(const std::string& text) {
   return value <= 2147483647 ? std::optional<std::int64_t>(value) : std::nullopt;
 }
 
+bool isRootGroup(const std::string& group) {
+  const auto gid = parseId(group);
+  return group == "root" || (gid && *gid == 0);
+}
+
 ParsedUser parseUser(const std::string& user) {
   ParsedUser parsed;
   if (user.empty()) {
@@ -81,31 +86,34 @@ ParsedUser parseUser(const std::string& user) {
   if (!group.empty()) {
     parsed.gid = group == "root" ? std::optional<std::int64_t>(0) : parseId(group);
     parsed.namedGroup = !parsed.gid.has_value();
-    parsed.rootGroup = parsed.gid && *parsed.gid == 0;
+    parsed.rootGroup = isRootGroup(group);
   }
   return parsed;
-}
-
-bool isRootGroup(const std::string& group) {
-  const auto gid = parseId(group);
-  return group == "root" || (gid && *gid == 0);
 }
 
 // Namespace modes other than `host` (which checkForbidden refuses). Those that Kubernetes
 // gives every pod anyway need no word; any other cannot be expressed in a pod.
 struct NamespaceMode {
   std::string_view key;
+  const std::string load::Service::*field;
   std::string_view equivalent[3];  // modes that match a pod's own namespaces
   std::string_view reason;
 };
 constexpr NamespaceMode kNamespaceModes[] = {
-    {"pid", {"private"}, "each pod has its own PID namespace; it cannot join another's"},
+    {"pid",
+     &load::Service::pid,
+     {"private"},
+     "each pod has its own PID namespace; it cannot join another's"},
     {"ipc",
+     &load::Service::ipc,
      {"private", "shareable"},
      "each pod has its own IPC namespace; it cannot join another's"},
-    {"uts", {}, "each pod has its own UTS namespace"},
-    {"userns_mode", {}, "user namespaces are a node setting (hostUsers) in Kubernetes"},
-    {"cgroup", {"private"}, "each pod has its own cgroup namespace"},
+    {"uts", &load::Service::uts, {}, "each pod has its own UTS namespace"},
+    {"userns_mode",
+     &load::Service::usernsMode,
+     {},
+     "user namespaces are a node setting (hostUsers) in Kubernetes"},
+    {"cgroup", &load::Service::cgroup, {"private"}, "each pod has its own cgroup namespace"},
 };
 
 }  // namespace
@@ -133,11 +141,7 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
     }
   }
   for (const NamespaceMode& mode : kNamespaceModes) {
-    const std::string& value = mode.key == "pid"           ? s.pid
-                               : mode.key == "ipc"         ? s.ipc
-                               : mode.key == "uts"         ? s.uts
-                               : mode.key == "userns_mode" ? s.usernsMode
-                                                           : s.cgroup;
+    const std::string& value = s.*mode.field;
     if (value.empty() || value == "host" ||
         std::find(std::begin(mode.equivalent), std::end(mode.equivalent), value) !=
             std::end(mode.equivalent)) {

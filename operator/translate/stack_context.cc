@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "operator/common/base64.h"
+#include "operator/common/utf8.h"
 #include "operator/translate/defaults.h"
 
 namespace cop::translate::detail {
@@ -29,6 +31,24 @@ Object StackContext::metadata(const std::string& name, Object labels) const {
 
 std::string StackContext::stackName(std::string_view suffix) const {
   return sanitizeName(stack + "-" + std::string(suffix));
+}
+
+std::string StackContext::envSecretName(std::string_view service) const {
+  return stackName(std::string(service) + "-env");
+}
+
+const load::Service* StackContext::serviceOf(const Object& object) const {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->contains("labels")) {
+    return nullptr;
+  }
+  const Object& labels = (*meta)["labels"];
+  const auto label = labels.find(std::string(kServiceLabel));
+  if (label == labels.end() || !label->is_string()) {
+    return nullptr;
+  }
+  const auto it = servicesByName.find(label->get<std::string>());
+  return it == servicesByName.end() ? nullptr : it->second;
 }
 
 void StackContext::warn(const load::Origin& origin, std::string message) const {
@@ -78,6 +98,14 @@ Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& or
   mount["name"] = name;
   svc.mounts.push_back(std::move(mount));
   return {};
+}
+
+void setConfigMapContent(Object& configMap, const std::string& key, const std::string& content) {
+  if (isValidUtf8(content)) {
+    configMap["data"] = Object{{key, content}};
+  } else {
+    configMap["binaryData"] = Object{{key, base64Encode(content)}};
+  }
 }
 
 std::string doubleDollars(std::string_view text) {

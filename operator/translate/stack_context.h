@@ -3,6 +3,7 @@
 // Internal to the translator: what every part needs while one stack is translated, and the
 // per-service state that the parts fill in (pod volumes, mounts, ports).
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ struct StackContext {
   KnownCredentials credentials;         // the stack's credential values (literal_guard.h)
   // link aliases ("db:database" in another service's links), by the service they name
   std::map<std::string, std::vector<std::pair<std::string, load::Origin>>> linkAliases;
+  // The compose services by their Kubernetes name, added as each is translated.
+  std::map<std::string, const load::Service*> servicesByName;
 
   // Labels every object of the stack carries.
   Object stackLabels(const std::string& appName) const;
@@ -32,6 +35,11 @@ struct StackContext {
   Object metadata(const std::string& name, Object labels) const;
   // "<stack>-<suffix>" as a valid name.
   std::string stackName(std::string_view suffix) const;
+  // The Secret that holds a service's credential environment entries (addEnvironment, and the
+  // literal guard when it moves a credential out of a container).
+  std::string envSecretName(std::string_view service) const;
+  // The compose service an object was made for (by its service label), or nullptr.
+  const load::Service* serviceOf(const Object& object) const;
 
   void warn(const load::Origin& origin, std::string message) const;
   Unexpected<Error> failAt(const load::Origin& origin, std::string message) const;
@@ -81,6 +89,10 @@ Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackCont
 // on one target are an error naming `origin`.
 Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& origin, Object volume,
                 Object mount);
+
+// A ConfigMap's content under `key`: `data` when it is UTF-8 text (as ConfigMap data must be),
+// base64 `binaryData` otherwise.
+void setConfigMapContent(Object& configMap, const std::string& key, const std::string& content);
 
 // Escapes '$' for fields in which Kubernetes expands $(VAR) (command, args, env values),
 // so that compose's literal text reaches the container unchanged.

@@ -5,10 +5,9 @@
 #include <algorithm>
 
 #include "operator/common/base64.h"
-#include "operator/common/utf8.h"
+#include "operator/common/credentials.h"
 #include "operator/load/paths.h"
 #include "operator/load/units.h"
-#include "operator/common/credentials.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/literal_guard.h"
 #include "operator/translate/stack_context.h"
@@ -152,10 +151,8 @@ Status addBindFile(ServiceContext& svc, StackContext& stack, const load::Service
   if (credential) {
     object["type"] = "Opaque";
     object["data"] = Object{{key, base64Encode(*v.bindContent)}};
-  } else if (isValidUtf8(*v.bindContent)) {  // ConfigMap data must be UTF-8; bytes go to binaryData
-    object["data"] = Object{{key, *v.bindContent}};
   } else {
-    object["binaryData"] = Object{{key, base64Encode(*v.bindContent)}};
+    setConfigMapContent(object, key, *v.bindContent);
   }
   stack.objects.push_back(std::move(object));
   if (!v.readOnly) {

@@ -86,10 +86,6 @@ Status classifyLabels(const load::Service& s, ServiceContext& svc, const StackCo
 // name (the NameRegistry should have said so, naming both compose names), and names, labels
 // and annotation sizes are what the API server accepts.
 Status checkObjects(const StackContext& stack) {
-  std::map<std::string, load::Origin> serviceOrigins;  // by Kubernetes name: linear, not quadratic
-  for (const load::Service& s : stack.project.services) {
-    serviceOrigins.emplace(sanitizeName(s.name), s.origin);
-  }
   std::set<std::pair<std::string, std::string>> seen;
   for (const Object& object : stack.objects) {
     const std::string kind = object["kind"].get<std::string>();
@@ -97,16 +93,9 @@ Status checkObjects(const StackContext& stack) {
     if (!seen.emplace(kind, name).second) {
       return fail("internal error: two " + kind + " objects are named '" + name + "'");
     }
-    load::Origin origin;
-    const Object& labels = object["metadata"]["labels"];
-    if (auto service = labels.find(std::string(kServiceLabel));
-        service != labels.end() && service->is_string()) {
-      if (auto it = serviceOrigins.find(service->get<std::string>()); it != serviceOrigins.end()) {
-        origin = it->second;
-      }
-    }
     if (auto checked = checkObjectMetadata(object); !checked) {
-      return stack.failAt(origin, checked.error().message);
+      const load::Service* service = stack.serviceOf(object);
+      return stack.failAt(service ? service->origin : load::Origin{}, checked.error().message);
     }
   }
   return {};
@@ -144,10 +133,6 @@ Object serviceAccountObject(const StackContext& stack) {
   object["automountServiceAccountToken"] = false;
   return object;
 }
-
-}  // namespace
-
-namespace {
 
 Result<std::vector<Object>> translateStack(const load::Project& project,
                                            const TranslateOptions& options, Warnings& warnings) {
@@ -187,6 +172,7 @@ Result<std::vector<Object>> translateStack(const load::Project& project,
   for (const load::Service& s : project.services) {
     ServiceContext svc{s, sanitizeName(s.name), {}, {}};
     COP_TRY(stack.names.claim("workload", svc.name, "service '" + s.name + "'", s.origin));
+    stack.servicesByName.emplace(svc.name, &s);
     COP_TRY(checkImage(s, stack));
     for (const load::IgnoredKey& ignored : s.ignored) {
       stack.warn(ignored.origin, "not carried over to Kubernetes: " + ignored.reason);
@@ -224,16 +210,8 @@ Result<std::vector<Object>> translateStack(const load::Project& project,
 Result<std::vector<Object>> translate(const load::Project& project, const TranslateOptions& options,
                                       Warnings& warnings) {
   const std::size_t firstWarning = warnings.size();
-  auto objects = translateStack(project, options, warnings);
-  warnings.rewriteMessagesFrom(firstWarning, [&project](std::string message) {
-    return redactValues(std::move(message), project.substitutedVariables);
-  });
-  if (!objects) {
-    Error error = std::move(objects).error();
-    error.message = redactValues(std::move(error.message), project.substitutedVariables);
-    return Unexpected(std::move(error));
-  }
-  return objects;
+  return redacted(translateStack(project, options, warnings), warnings, firstWarning,
+                  project.substitutedVariables);
 }
 
 }  // namespace cop::translate

@@ -15,11 +15,7 @@ int main() {
   const std::string text{std::istreambuf_iterator<char>(std::cin),
                          std::istreambuf_iterator<char>()};
   try {
-    nlohmann::json documents = nlohmann::json::array();
-    for (auto& document : cop::testing::yamlStreamToJson(text)) {
-      documents.push_back(std::move(document));
-    }
-    std::cout << documents.dump() << "\n";
+    std::cout << nlohmann::json(cop::testing::yamlStreamToJson(text)).dump() << "\n";
   } catch (const YAML::Exception& e) {
     std::cerr << "yamlcpp-decode: " << e.what() << "\n";
     return 1;

@@ -4,7 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "operator/client/base64_decode.h"
 #include "operator/client/config_loader.h"
 #include "operator/client/kubeconfig_merge.h"
 #include "operator/client/kubeconfig_parser.h"

@@ -1,0 +1,1 @@
+# runtime-controller: see the root CMakeLists.txt (issue 7).

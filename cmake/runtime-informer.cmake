@@ -1,0 +1,1 @@
+# runtime-informer: see the root CMakeLists.txt (issue 7).

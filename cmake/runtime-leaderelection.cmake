@@ -1,0 +1,1 @@
+# runtime-leaderelection: see the root CMakeLists.txt (issue 7).

@@ -1,0 +1,1 @@
+# runtime-logging: see the root CMakeLists.txt (issue 7).

@@ -1,0 +1,1 @@
+# runtime-manager: see the root CMakeLists.txt (issue 7).

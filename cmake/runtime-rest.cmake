@@ -1,0 +1,1 @@
+# runtime-rest: see the root CMakeLists.txt (issue 7).

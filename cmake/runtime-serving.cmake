@@ -1,0 +1,1 @@
+# runtime-serving: see the root CMakeLists.txt (issue 7).
