@@ -8,7 +8,7 @@ add_library(cop_runtime_controller STATIC
   operator/reconcile/queue_metrics_exporter.cc
 )
 target_link_libraries(cop_runtime_controller PUBLIC cop_runtime_queue cop_runtime_metrics
-  cop_runtime_store nlohmann_json::nlohmann_json)
+  cop_runtime_store cop_runtime_logging nlohmann_json::nlohmann_json)
 
 if(COP_BUILD_TESTS)
   cop_runtime_unit_tests(runtime_unit_tests_controller TIMEOUT 60 LIBS cop_runtime_controller

@@ -124,7 +124,10 @@ void Controller::process(const Request& request) {
   record.controller = options_.name;
   record.request = request;
   record.reconcileId = newReconcileId();
-  const ReconcileContext context{options_.name, record.reconcileId, stopping_.get_token()};
+  const ReconcileContext context{
+      options_.name, record.reconcileId, stopping_.get_token(),
+      logging::reconcileLogger(options_.logger, options_.name, request.ns, request.name,
+                               record.reconcileId)};
   const auto started = std::chrono::steady_clock::now();
   std::optional<ReconcileResult> outcome;
   bool panicked = false;
@@ -176,6 +179,18 @@ void Controller::process(const Request& request) {
       }
     }
     metrics_->active->add(-1);
+  }
+  // controller-runtime logs "Reconciler error" at error level and successes only at V(5);
+  // ours at debug, with the outcome, so a pass is traceable by its reconcileID.
+  if (record.result == metrics::kResultError) {
+    context.logger.error("Reconciler error", record.error,
+                         {{"terminal", record.terminal}, {"seconds", record.seconds}});
+  } else {
+    context.logger.debug(
+        "Reconcile finished",
+        {{"result", record.result},
+         {"requeueAfterSeconds", std::chrono::duration<double>(record.requeueAfter).count()},
+         {"seconds", record.seconds}});
   }
   if (options_.onReconciled) {
     options_.onReconciled(record);

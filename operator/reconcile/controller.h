@@ -50,6 +50,8 @@ struct ControllerOptions {
   metrics::Registry* registry = nullptr;  // null: no metrics; else holds the standard families
   queue::Clock* clock = nullptr;          // null: the steady clock; tests pass a FakeClock
   std::unique_ptr<queue::RateLimiter> rateLimiter;  // null: 5 ms doubling to 1000 s
+  // The base of each pass's logger (reconcileLogger adds the pass's fields). Default: silent.
+  logging::Logger logger;
   // Called after every pass, on the worker's thread.
   std::function<void(const ReconcileRecord&)> onReconciled;
 };

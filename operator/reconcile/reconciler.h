@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "operator/common/result.h"
+#include "operator/logging/json_logger.h"
 #include "operator/queue/object_key.h"
 
 namespace cop::reconcile {
@@ -42,6 +43,8 @@ struct ReconcileContext {
   std::string reconcileId;
   // Requested when the manager shuts down: finish quickly, start no new long work.
   std::stop_token stop;
+  // Carries controller, namespace, name and reconcileID on every line (issue 7 item 7).
+  logging::Logger logger;
 };
 
 class Reconciler {

@@ -11,6 +11,7 @@
 #include <latch>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "operator/metrics/standard_families.h"
@@ -85,13 +86,14 @@ class RecordingLimiter final : public queue::RateLimiter {
 };
 
 struct Harness {
-  explicit Harness(std::size_t workers = 1) {
+  explicit Harness(std::size_t workers = 1, logging::Logger logger = {}) {
     EXPECT_TRUE(metrics::registerStandardFamilies(registry));
     ControllerOptions options;
     options.name = "composestack";
     options.workers = workers;
     options.registry = &registry;
     options.clock = &clock;
+    options.logger = std::move(logger);
     options.rateLimiter = std::make_unique<RecordingLimiter>(&limiterLog);
     options.onReconciled = [this](const ReconcileRecord& record) {
       const std::lock_guard lock(mutex);
@@ -313,6 +315,41 @@ TEST(Controller, MetricsStartAtZeroAndReportTheWorkerCount) {
   EXPECT_NE(
       text.find("controller_runtime_max_concurrent_reconciles{controller=\"composestack\"} 3"),
       std::string::npos);
+}
+
+TEST(Controller, EveryLineOfAPassCarriesTheKeyAndTheReconcileId) {
+  std::ostringstream out;
+  Harness h(1, logging::Logger(logging::LogSink::toStream(out, logging::kDebugLevel)));
+  h.reconciler.during = [](const ReconcileContext& context) {
+    context.logger.info("applying", {{"objects", 3}});
+  };
+  h.reconciler.script(Unexpected(ReconcileError::retriable("conflict on shop/web-env")));
+  h.controller->start();
+  h.controller->enqueue(kKey);
+  ASSERT_TRUE(h.reconciler.awaitPasses(1));
+  h.settle();
+  std::string id;
+  {
+    const std::lock_guard lock(h.mutex);
+    ASSERT_EQ(h.records.size(), 1u);
+    id = h.records[0].reconcileId;
+  }
+  std::istringstream lines(out.str());
+  std::vector<nlohmann::json> parsed;
+  for (std::string line; std::getline(lines, line);) {
+    parsed.push_back(nlohmann::json::parse(line));
+  }
+  ASSERT_EQ(parsed.size(), 2u);
+  for (const nlohmann::json& line : parsed) {
+    EXPECT_EQ(line.at("controller"), "composestack");
+    EXPECT_EQ(line.at("namespace"), "shop");
+    EXPECT_EQ(line.at("name"), "web");
+    EXPECT_EQ(line.at("reconcileID"), id);
+  }
+  EXPECT_EQ(parsed[0].at("msg"), "applying");
+  EXPECT_EQ(parsed[1].at("msg"), "Reconciler error");
+  EXPECT_EQ(parsed[1].at("level"), "error");
+  EXPECT_EQ(parsed[1].at("error"), "conflict on shop/web-env");
 }
 
 TEST(Controller, NeedsAName) {
