@@ -74,12 +74,13 @@ class Run : public ::testing::Test {
       clock_.poke();
     });
     candidates_.push_back(std::move(c));
-    settle();
+    EXPECT_TRUE(settle()) << identity << " did not settle after starting";
     return *candidates_.back();
   }
 
-  void settle() {
-    clock_.settle([this] {
+  // False (and the test fails) when the electors do not come back to the clock.
+  [[nodiscard]] bool settle() {
+    return clock_.settle([this] {
       std::size_t threads = 0;
       for (const auto& c : candidates_) {
         threads += c->idleThreads();
@@ -95,7 +96,10 @@ class Run : public ::testing::Test {
     for (milliseconds moved{0}; moved < total && !until(); moved += by) {
       clock_.advance(by);
       wall_.now += by;
-      settle();
+      if (!settle()) {
+        ADD_FAILURE() << "electors did not settle at +" << moved.count() << " ms";
+        return;
+      }
     }
   }
 
@@ -208,7 +212,8 @@ TEST_F(Run, AHangingRenewalStillEndsLeadershipAtTheDeadline) {
   const int calls = a.api->calls();
   // Only the watchdog waits on the clock now.
   while (a.recorder.stopped == 0 && clock_.now() - lastRenewal < seconds(30)) {
-    clock_.settle([] { return 1; }, [&] { return a.recorder.stopped > 0; });
+    ASSERT_TRUE(clock_.settle([] { return 1; }, [&] { return a.recorder.stopped > 0; }))
+        << "the watchdog does not wait on the clock";
     if (a.recorder.stopped == 0) {
       clock_.advance(milliseconds(500));
     }

@@ -32,10 +32,10 @@ void SteppingClock::advance(queue::Duration by) {
   fake_.advance(by);
 }
 
-void SteppingClock::settle(const std::function<std::size_t()>& threads,
+bool SteppingClock::settle(const std::function<std::size_t()>& threads,
                            const std::function<bool()>& done) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] {
+  return changed_.wait_for(lock, kSettleGuard, [&] {
     if (done()) {
       return true;
     }

@@ -5,6 +5,7 @@
 // woken, done what the new time asks and waits again (or `done()` is true, for threads that
 // end). No sleeps; threads meet on the clock's own bookkeeping.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,9 @@
 #include "operator/queue/fake_clock.h"
 
 namespace cop::leaderelection::testing {
+
+// Far beyond what settling takes (microseconds); only a broken elector reaches it.
+inline constexpr std::chrono::seconds kSettleGuard{10};
 
 class SteppingClock final : public queue::Clock {
  public:
@@ -28,12 +32,11 @@ class SteppingClock final : public queue::Clock {
   // Blocks until no wait from before the last advance() is left and at least `threads()`
   // threads wait again, or `done()`. Both are re-evaluated on every change and on poke(), with
   // this clock's lock held: they must read only atomics, never a waiting thread's state.
-  void settle(
+  // False when that has not happened within kSettleGuard of real time: a thread that should
+  // wait on the clock does not (a broken elector fails its test instead of hanging it).
+  [[nodiscard]] bool settle(
       const std::function<std::size_t()>& threads,
       const std::function<bool()>& done = [] { return false; });
-  void settle(std::size_t threads) {
-    settle([threads] { return threads; });
-  }
   // Re-evaluates settle()'s conditions (call after changing what they read).
   void poke();
 
