@@ -131,6 +131,25 @@ TEST_F(HttpServerTest, HeadOfExactlyTheLimitIsServed) {
   EXPECT_EQ(roundTrip(port_, fits).status, 200);
   const std::string over = prefix + std::string(fits.size() - prefix.size() - 3, 'p') + suffix;
   EXPECT_EQ(roundTrip(port_, over).status, 431);
+  // The same head in two writes, so the server sees the terminator arrive past the limit.
+  const UniqueFd split = connectTo(port_);
+  ASSERT_TRUE(split.valid());
+  ASSERT_TRUE(sendAll(split.get(), std::string_view(over).substr(0, over.size() - 11)));
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(sendAll(split.get(), std::string_view(over).substr(over.size() - 11)));
+  EXPECT_EQ(testing::parseResponse(readUntilClosed(split.get())).status, 431);
+}
+
+TEST_F(HttpServerTest, AHeadThatNeverEndsIs431BeforeTheDeadline) {
+  HttpServerOptions options;
+  options.readTimeout = 60s;
+  start(options);
+  const UniqueFd endless = connectTo(port_);
+  ASSERT_TRUE(endless.valid());
+  // No blank line ever: the server must stop buffering at the limit, not at the deadline.
+  ASSERT_TRUE(sendAll(endless.get(),
+                      "GET /a HTTP/1.1\r\nX-Big: " + std::string(2 * kMaxRequestHeadBytes, 'x')));
+  EXPECT_EQ(testing::parseResponse(readUntilClosed(endless.get())).status, 431);
 }
 
 TEST_F(HttpServerTest, AThrowingHandlerIs500AndTheServerLivesOn) {
@@ -141,18 +160,21 @@ TEST_F(HttpServerTest, AThrowingHandlerIs500AndTheServerLivesOn) {
 
 TEST_F(HttpServerTest, ASilentClientDoesNotBlockAnotherAndIsCutAtTheDeadline) {
   HttpServerOptions options;
-  options.readTimeout = 1s;
+  options.readTimeout = 3s;
   options.workers = 2;
   start(options);
   const auto connected = SteadyClock::now();
   const UniqueFd silent = connectTo(port_);
   ASSERT_TRUE(silent.valid());
+  std::this_thread::sleep_for(100ms);  // let a worker take it
   const auto other = get(port_, "/a");
   EXPECT_EQ(other.status, 200);
+  pollfd stillOpen{silent.get(), POLLIN, 0};
+  EXPECT_EQ(::poll(&stillOpen, 1, 0), 0) << "the other client waited for the silent one's cut";
   const auto cut = readUntilClosed(silent.get());
   EXPECT_TRUE(cut.closed);
   EXPECT_EQ(cut.bytes, "");
-  EXPECT_GE(SteadyClock::now() - connected, 900ms);  // never before its deadline
+  EXPECT_GE(SteadyClock::now() - connected, 2900ms);  // never before its deadline
 }
 
 TEST_F(HttpServerTest, ATricklingClientIsCutAtTheDeadlineOfTheWholeHead) {
