@@ -1,5 +1,6 @@
 #include "operator/client/curl_transport.h"
 
+#include <stop_token>
 #include <string_view>
 #include <utility>
 
@@ -14,7 +15,8 @@ struct Transfer {
   CURL* easy = nullptr;
   HttpResponse* response = nullptr;
   const BodyChunkHandler* onChunk = nullptr;  // null: collect the body
-  bool aborted = false;
+  std::stop_token stop;                       // the request's; never stoppable when unset
+  bool aborted = false;                       // the receiver or a stop request ended it
 };
 
 size_t onHeaderLine(char* data, size_t size, size_t count, void* userdata) {
@@ -41,6 +43,18 @@ size_t onBodyBytes(char* data, size_t size, size_t count, void* userdata) {
   }
   transfer->response->body.append(chunk);
   return bytes;
+}
+
+// libcurl calls this about once a second even when no byte moves (CURLOPT_XFERINFOFUNCTION(3)),
+// so a stop request ends an idle watch within a second; non-zero aborts the transfer with
+// CURLE_ABORTED_BY_CALLBACK.
+int onProgress(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* transfer = static_cast<Transfer*>(userdata);
+  if (transfer->stop.stop_requested()) {
+    transfer->aborted = true;
+    return 1;
+  }
+  return 0;
 }
 
 TransportFailure classify(CURLcode code) {
@@ -173,6 +187,9 @@ TransportResult CurlTransport::perform(const HttpRequest& request,
   if (request.pathAndQuery.empty() || request.pathAndQuery.front() != '/') {
     return Unexpected(invalid(what + ": the path must start with '/'"));
   }
+  if (request.stop.stop_requested()) {
+    return Unexpected(TransportError{TransportFailure::kAborted, what + ": stop requested"});
+  }
   CurlEasy handle = acquire();
   if (!handle) {
     return Unexpected(invalid(what + ": libcurl is out of memory"));
@@ -182,7 +199,7 @@ TransportResult CurlTransport::perform(const HttpRequest& request,
   curl_easy_reset(easy);
 
   HttpResponse response;
-  Transfer transfer{easy, &response, onChunk, false};
+  Transfer transfer{easy, &response, onChunk, request.stop, false};
   char errorText[CURL_ERROR_SIZE] = {};
   CurlHeaderList headers;
   bool headersOk = true;
@@ -247,6 +264,11 @@ TransportResult CurlTransport::perform(const HttpRequest& request,
   set(CURLOPT_HEADERDATA, static_cast<void*>(&transfer));
   set(CURLOPT_WRITEFUNCTION, &onBodyBytes);
   set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
+  if (request.stop.stop_possible()) {
+    set(CURLOPT_NOPROGRESS, 0L);
+    set(CURLOPT_XFERINFOFUNCTION, &onProgress);
+    set(CURLOPT_XFERINFODATA, static_cast<void*>(&transfer));
+  }
   if (!config_.proxyUrl.empty()) {
     set(CURLOPT_PROXY, config_.proxyUrl.c_str());
   }
@@ -298,8 +320,10 @@ TransportResult CurlTransport::perform(const HttpRequest& request,
 
   if (code != CURLE_OK) {
     if (transfer.aborted) {
-      return Unexpected(
-          TransportError{TransportFailure::kAborted, what + ": stopped by the receiver"});
+      return Unexpected(TransportError{
+          TransportFailure::kAborted,
+          what +
+              (transfer.stop.stop_requested() ? ": stop requested" : ": stopped by the receiver")});
     }
     std::string message = what + ": " + curl_easy_strerror(code);
     if (errorText[0] != '\0') {

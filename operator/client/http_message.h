@@ -5,6 +5,7 @@
 // metrics can check HTTP/2 and connection reuse (kube-runtime.md §6.5, checklist §10.18).
 
 #include <chrono>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,10 @@ struct HttpRequest {
   // The whole request's deadline; zero means the transport's default for a unary request and
   // none for a stream (kube-runtime.md §6.6: never a timeout on watches).
   std::chrono::milliseconds timeout{0};
+  // Cancels the request or stream: the transport gives up within about a second of a stop
+  // request, even when no byte arrives (libcurl's progress callback runs about once a second
+  // while idle), and fails with kAborted. Shutdown must not wait for a watch's next byte.
+  std::stop_token stop;
 };
 
 struct HttpResponse {
@@ -43,7 +48,7 @@ enum class TransportFailure {
   kConnectionLost,  // reset, closed mid-response, HTTP/2 stream or GOAWAY error
   kTls,             // handshake, peer verification, client certificate
   kTimeout,         // the request deadline or the stall guard
-  kAborted,         // the stream callback asked to stop
+  kAborted,         // the stream callback or the request's stop token asked to stop
   kInvalid,         // a request or configuration the transport cannot send
   kOther,           // everything else libcurl reports (connection reset, HTTP/2 stream error, ...)
 };
