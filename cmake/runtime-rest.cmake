@@ -23,4 +23,12 @@ if(COP_BUILD_TESTS)
     tests/unit/rest/rest_metrics_test.cc
   )
 
+  # The REST client against a real kube-apiserver: run by e2e/tests/rest-client, which starts
+  # the cluster and hands this program its kubeconfig.
+  add_executable(runtime_integration_rest_client tests/integration/rest_client_test.cc)
+  target_link_libraries(runtime_integration_rest_client PRIVATE cop_runtime_rest_client
+    GTest::gtest_main)
+  add_test(NAME e2e.rest-client COMMAND ${CMAKE_SOURCE_DIR}/e2e/tests/rest-client)
+  set_tests_properties(e2e.rest-client PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 900
+    ENVIRONMENT "RUNTIME_INTEGRATION_REST_CLIENT=$<TARGET_FILE:runtime_integration_rest_client>")
 endif()
