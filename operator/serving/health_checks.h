@@ -8,8 +8,9 @@
 //   and "healthz check failed"; the reason goes to the log only, since the endpoint is public;
 // - ?exclude=name (repeatable) skips a check ("[+]name excluded: ok"); a name that matches no
 //   check is reported on a "warn:" line;
-// - <root>/<name> runs one check: 200 "ok", or 500 (here too without the reason, unlike
-//   controller-runtime's CheckHandler, which writes it; see the README);
+// - <root>/<name> runs one check: 200 "ok", or 500 "internal server error: reason withheld"
+//   (controller-runtime's CheckHandler writes the reason here; we withhold it on every public
+//   path, and log it, so that a check's error text can never leak through a probe port);
 // - with no checks, a built-in "ping" check that always passes.
 // Liveness must not depend on the API server (an outage would restart every replica);
 // readiness is "caches synced".
