@@ -124,6 +124,10 @@ client::ReflectorRequest Reflector::watch(const client::ReflectorRequest& reques
   plan_.onWatchStarted(now());
   const client::WatchResult result =
       client_.watch(options_.resource, options_.nameSpace, options, [&](client::WatchEvent& event) {
+        if (event.type == client::WatchEventType::Error && event.status &&
+            event.status->isExpired()) {
+          record([](ReflectorCounters& c) { ++c.expiredEvents; });
+        }
         const client::EventOutcome outcome = plan_.onEvent(event, now(), random_());
         if (outcome.deliver) {
           if (gathering) {

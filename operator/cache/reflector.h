@@ -45,6 +45,8 @@ struct ReflectorCounters {
   int lists = 0;  // LIST requests (each page counts)
   int watches = 0;
   int relists = 0;  // LISTs after the first sync
+  // ERROR events with 410 Expired inside a watch stream (§1.3): the RV left the server's window.
+  int expiredEvents = 0;
 };
 
 class Reflector {

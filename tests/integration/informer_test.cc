@@ -381,6 +381,7 @@ TEST_F(InformerTest, ExpiredAfterARestartRelistsAndDropsWhatWasDeletedMeanwhile)
   ASSERT_TRUE(handler->awaitDeleted("gone"));
   ASSERT_TRUE(handler->awaitCount(10));
   EXPECT_GT(informer.counters().relists, relistsBefore);
+  EXPECT_GE(informer.counters().expiredEvents, 1) << "no 410 in the stream: nothing was forced";
   EXPECT_EQ(informer.store().get(ns + "/gone"), nullptr);
 
   expectCacheEqualsList(api(), informer, ns);

@@ -152,6 +152,7 @@ TEST(Reflector, ExpiredInTheStreamRelistsAtTheLastRvAndDropsWhatVanished) {
   EXPECT_EQ(lists[1].resourceVersion, "12");  // at the last RV first (§1.5)
   EXPECT_EQ(lists[1].limit, 0);               // unpaginated, so the watch cache serves it
   EXPECT_EQ(h.counters.relists, 1);
+  EXPECT_EQ(h.counters.expiredEvents, 1);
   EXPECT_EQ(h.store.size(), 1u);
   EXPECT_EQ(h.store.get("default/b"), nullptr);
   const auto deleted = std::find_if(h.delivered.begin(), h.delivered.end(), [](const Delivered& d) {
