@@ -18,3 +18,8 @@ if(COP_BUILD_TESTS)
   set_tests_properties(e2e.runtime PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 900
     ENVIRONMENT "RUNTIME_INTEGRATION_INFORMER=$<TARGET_FILE:runtime_integration_informer>;RUNTIME_INTEGRATION_MANAGER=$<TARGET_FILE:runtime_integration_manager>")
 endif()
+
+if(COP_BUILD_TESTS)
+  cop_runtime_unit_tests(runtime_unit_tests_manager TIMEOUT 60 LIBS cop_runtime_manager SOURCES
+    tests/unit/manager/manager_probes_test.cc)
+endif()

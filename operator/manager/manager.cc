@@ -41,6 +41,10 @@ struct Manager::Impl {
   std::unique_ptr<leaderelection::LeaderElector> elector;
   std::jthread electorThread;
 
+  // Set once each server listens; read by other threads (tests that bind port 0).
+  std::atomic<std::uint16_t> metricsPort{0};
+  std::atomic<std::uint16_t> probePort{0};
+
   std::mutex mutex;
   std::condition_variable_any changed;
   bool controllersStarted = false;  // guarded by mutex
@@ -91,6 +95,7 @@ Expected<void, std::string> Manager::startServers() {
         serving::HttpServerOptions{.bindAddress = m.options.metricsAddress});
     COP_TRY(m.metricsEndpoint->mount(*m.metricsServer));
     COP_TRY(m.metricsServer->start());
+    m.metricsPort = m.metricsServer->port();
   }
   if (!m.options.probeAddress.empty()) {
     m.probes = std::make_unique<serving::HealthProbes>(m.log);
@@ -108,6 +113,7 @@ Expected<void, std::string> Manager::startServers() {
         serving::HttpServerOptions{.bindAddress = m.options.probeAddress});
     COP_TRY(m.probes->mount(*m.probeServer));
     COP_TRY(m.probeServer->start());
+    m.probePort = m.probeServer->port();
   }
   return {};
 }
@@ -246,11 +252,11 @@ void Manager::stopEverything() {
 }
 
 std::uint16_t Manager::metricsPort() const {
-  return impl_->metricsServer ? impl_->metricsServer->port() : 0;
+  return impl_->metricsPort.load();
 }
 
 std::uint16_t Manager::probePort() const {
-  return impl_->probeServer ? impl_->probeServer->port() : 0;
+  return impl_->probePort.load();
 }
 
 bool Manager::isLeader() const {

@@ -204,6 +204,35 @@ TEST_F(InformerTest, SeesEveryOneOfAThousandQuickWritesInOrder) {
   informer.stop();
 }
 
+// §10.7: with the watch-list flag, a 1.34+ server streams the initial objects, ends them with
+// the k8s.io/initial-events-end bookmark, and the same stream goes on with changes: no LIST.
+TEST_F(InformerTest, WatchListSyncsFromTheStreamWithoutAList) {
+  const std::string ns = runNamespace("runtime-watchlist");
+  ensureNamespace(api(), ns);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(api().create(configMaps(), ns, configMap(ns, "w-" + std::to_string(i), 0)));
+  }
+  ASSERT_TRUE(api().create(configMaps(), ns, configMap(ns, "counter", 0)));
+  InformerOptions options = informerOptions(ns);
+  options.reflector.mode = client::ReflectorMode::WatchList;
+  Informer informer(api(), std::move(options));
+  auto handler = std::make_shared<CounterHandler>("counter");
+  informer.addEventHandler(handler);
+  informer.start();
+  ASSERT_TRUE(informer.waitForSync(kPatience));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(handler->wasAdded("w-" + std::to_string(i)));
+  }
+  writeCounter(api(), ns, 1, 20);
+  ASSERT_TRUE(handler->awaitCount(20));
+  expectEveryValueInOrder(handler->seen(), 0, 20);
+  const ReflectorCounters counters = informer.counters();
+  EXPECT_EQ(counters.lists, 0) << "fell back to LIST: the server refused watch-list";
+  EXPECT_EQ(counters.watches, 1);
+  expectCacheEqualsList(api(), informer, ns);
+  informer.stop();
+}
+
 // Across a restart, every change the informer was told of before it stays in order, and no
 // change made after it is lost: each object created is added, each deleted one is deleted, and
 // the counter reaches its last value without going back. (Versions of one object written while
