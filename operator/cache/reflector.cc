@@ -81,7 +81,12 @@ client::ReflectorRequest Reflector::list(const client::ReflectorRequest& request
     if (resourceVersion.empty()) {
       resourceVersion = page->resourceVersion;
     }
+    // Stripped as each page arrives, not when the store takes the whole list: the fields freed
+    // now are reused by the next page's parse, whereas freed after the last page they would
+    // leave a hole beside every cached object (15 MiB of RSS for 10,000 ConfigMaps of 1 KiB,
+    // bench/informer_memory).
     for (nlohmann::json& item : page->items) {
+      stripManagedFields(item);
       items.push_back(std::move(item));
     }
     options.continueToken = page->continueToken;
@@ -131,6 +136,7 @@ client::ReflectorRequest Reflector::watch(const client::ReflectorRequest& reques
         const client::EventOutcome outcome = plan_.onEvent(event, now(), random_());
         if (outcome.deliver) {
           if (gathering) {
+            stripManagedFields(event.object);  // now, as a LIST page's items (list() above)
             initialObjects.push_back(std::move(event.object));
           } else if (event.type == client::WatchEventType::Deleted) {
             if (auto change = store_.remove(event.object)) {
