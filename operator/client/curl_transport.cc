@@ -1,158 +1,19 @@
 #include "operator/client/curl_transport.h"
 
-#include <stop_token>
-#include <string_view>
 #include <utility>
-
-#include "operator/client/response_header_parser.h"
 
 namespace cop::client {
 
-namespace {
-
-// What one transfer's callbacks share. Lives on perform's stack for the transfer.
-struct Transfer {
-  CURL* easy = nullptr;
-  HttpResponse* response = nullptr;
-  const BodyChunkHandler* onChunk = nullptr;  // null: collect the body
-  std::stop_token stop;                       // the request's; never stoppable when unset
-  bool aborted = false;                       // the receiver or a stop request ended it
-};
-
-size_t onHeaderLine(char* data, size_t size, size_t count, void* userdata) {
-  auto* transfer = static_cast<Transfer*>(userdata);
-  const size_t bytes = size * count;
-  addResponseHeaderLine(std::string_view(data, bytes), transfer->response->headers);
-  return bytes;
-}
-
-size_t onBodyBytes(char* data, size_t size, size_t count, void* userdata) {
-  auto* transfer = static_cast<Transfer*>(userdata);
-  const size_t bytes = size * count;
-  const std::string_view chunk(data, bytes);
-  if (transfer->onChunk != nullptr) {
-    long status = 0;
-    curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 200 && status < 300) {
-      if (!(*transfer->onChunk)(chunk)) {
-        transfer->aborted = true;
-        return 0;  // libcurl stops the transfer with CURLE_WRITE_ERROR
-      }
-      return bytes;
-    }
-  }
-  transfer->response->body.append(chunk);
-  return bytes;
-}
-
-// libcurl calls this about once a second even when no byte moves (CURLOPT_XFERINFOFUNCTION(3)),
-// so a stop request ends an idle watch within a second; non-zero aborts the transfer with
-// CURLE_ABORTED_BY_CALLBACK.
-int onProgress(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* transfer = static_cast<Transfer*>(userdata);
-  if (transfer->stop.stop_requested()) {
-    transfer->aborted = true;
-    return 1;
-  }
-  return 0;
-}
-
-TransportFailure classify(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return TransportFailure::kConnect;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CLIENTCERT:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-      return TransportFailure::kTls;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportFailure::kTimeout;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return TransportFailure::kConnectionLost;
-    default:
-      return TransportFailure::kOther;
-  }
-}
-
-int httpVersionOf(long curlVersion) {
-  switch (curlVersion) {
-    case CURL_HTTP_VERSION_1_0:
-      return 10;
-    case CURL_HTTP_VERSION_1_1:
-      return 11;
-    case CURL_HTTP_VERSION_2_0:
-      return 2;
-    case CURL_HTTP_VERSION_3:
-      return 3;
-    default:
-      return 0;
-  }
-}
-
-TransportError invalid(std::string message) {
-  return TransportError{TransportFailure::kInvalid, std::move(message)};
-}
-
-// Sets a PEM blob option; libcurl copies the bytes (CURL_BLOB_COPY), so `pem` may go away.
-CURLcode setPemBlob(CURL* easy, CURLoption option, const std::string& pem) {
-  curl_blob blob{};
-  blob.data = const_cast<char*>(pem.data());
-  blob.len = pem.size();
-  blob.flags = CURL_BLOB_COPY;
-  return curl_easy_setopt(easy, option, &blob);
-}
-
-}  // namespace
-
 Expected<std::unique_ptr<CurlTransport>, TransportError> CurlTransport::create(
     const CurlGlobal& global, RestConfig config, CurlTransportOptions options) {
-  if (!global.hasSsl()) {
-    return Unexpected(invalid("this libcurl has no TLS support"));
+  auto endpoint = makeCurlEndpoint(global, std::move(config), std::move(options));
+  if (!endpoint) {
+    return Unexpected(std::move(endpoint).error());
   }
-  if (!global.hasHttp2() && !options.disableHttp2) {
-    return Unexpected(invalid("this libcurl has no HTTP/2 support"));
-  }
-  const std::string_view server = config.server;
-  if (!server.starts_with("https://") && !server.starts_with("http://")) {
-    return Unexpected(invalid("server '" + config.server + "' (" + config.source +
-                              ") is not an http:// or https:// URL"));
-  }
-  if (config.clientCertificatePem.empty() != config.clientKeyPem.empty()) {
-    return Unexpected(invalid("a client certificate needs its key and a key its certificate (" +
-                              config.source + ")"));
-  }
-  if (!config.tlsServerName.empty()) {
-    return Unexpected(invalid("tls-server-name is not supported yet (" + config.source + ")"));
-  }
-  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(config), std::move(options)));
+  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(endpoint).value()));
 }
 
-CurlTransport::CurlTransport(RestConfig config, CurlTransportOptions options)
-    : config_(std::move(config)), options_(std::move(options)) {
-  baseUrl_ = config_.server;
-  while (!baseUrl_.empty() && baseUrl_.back() == '/') {
-    baseUrl_.pop_back();
-  }
-  tuning_.tcpUserTimeout = options_.tcpUserTimeout;
-}
+CurlTransport::CurlTransport(CurlEndpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
 TransportResult CurlTransport::send(const HttpRequest& request) {
   return perform(request, nullptr);
@@ -176,162 +37,32 @@ CurlEasy CurlTransport::acquire() {
 
 void CurlTransport::release(CurlEasy handle) {
   std::lock_guard lock(mutex_);
-  if (idle_.size() < options_.maxIdleHandles) {
+  if (idle_.size() < endpoint_.options.maxIdleHandles) {
     idle_.push_back(std::move(handle));
   }  // else: the handle and its connections close here
 }
 
 TransportResult CurlTransport::perform(const HttpRequest& request,
                                        const BodyChunkHandler* onChunk) {
-  const std::string what = request.method + " " + request.pathAndQuery;
-  if (request.pathAndQuery.empty() || request.pathAndQuery.front() != '/') {
-    return Unexpected(invalid(what + ": the path must start with '/'"));
-  }
-  if (request.stop.stop_requested()) {
-    return Unexpected(TransportError{TransportFailure::kAborted, what + ": stop requested"});
+  CurlTransfer transfer;
+  if (auto refused = checkRequest(request, transfer)) {
+    return Unexpected(std::move(*refused));
   }
   CurlEasy handle = acquire();
   if (!handle) {
-    return Unexpected(invalid(what + ": libcurl is out of memory"));
+    return Unexpected(
+        TransportError{TransportFailure::kInvalid, transfer.what + ": libcurl is out of memory"});
   }
-  CURL* easy = handle.get();
   // Forget the previous request's options; the connection cache stays (curl_easy_reset(3)).
-  curl_easy_reset(easy);
-
-  HttpResponse response;
-  Transfer transfer{easy, &response, onChunk, request.stop, false};
-  char errorText[CURL_ERROR_SIZE] = {};
-  CurlHeaderList headers;
-  bool headersOk = true;
-  for (const auto& [name, value] : request.headers) {
-    headersOk = headersOk && headers.append(name + ": " + value);
-  }
-  if (!request.body.empty() && !request.contentType.empty()) {
-    headersOk = headersOk && headers.append("Content-Type: " + request.contentType);
-  }
-  // No "Expect: 100-continue" round trip for large HTTP/1.1 bodies.
-  headersOk = headersOk && headers.append("Expect:");
-  std::string authorization;
-  if (!config_.bearerToken.empty()) {
-    authorization = "Authorization: Bearer " + config_.bearerToken;  // never logged
-    headersOk = headersOk && headers.append(authorization);
-  }
-  if (!headersOk) {
-    return Unexpected(invalid(what + ": libcurl is out of memory"));
-  }
-
-  const std::string url = baseUrl_ + request.pathAndQuery;
-  const bool isStream = onChunk != nullptr;
-  std::chrono::milliseconds deadline = request.timeout;
-  if (deadline.count() <= 0 && !isStream) {
-    deadline = options_.unaryRequestTimeout;
-  }
-
-  CURLcode code = CURLE_OK;
-  auto set = [&](CURLoption option, auto value) {
-    if (code == CURLE_OK) {
-      code = curl_easy_setopt(easy, option, value);
-    }
-  };
-  auto setPem = [&](CURLoption option, const std::string& pem) {
-    if (code == CURLE_OK) {
-      code = setPemBlob(easy, option, pem);
-    }
-  };
-  set(CURLOPT_ERRORBUFFER, errorText);
-  set(CURLOPT_NOSIGNAL, 1L);
-  set(CURLOPT_URL, url.c_str());
-  set(CURLOPT_PROTOCOLS_STR, "https,http");
-  set(CURLOPT_FOLLOWLOCATION, 0L);
-  set(CURLOPT_USERAGENT, options_.userAgent.c_str());
-  set(CURLOPT_HTTPHEADER, headers.get());
-  set(CURLOPT_HTTP_VERSION,
-      options_.disableHttp2 ? long{CURL_HTTP_VERSION_1_1} : long{CURL_HTTP_VERSION_2TLS});
-  set(CURLOPT_PIPEWAIT, 1L);
-  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connectTimeout.count()));
-  set(CURLOPT_TIMEOUT_MS, static_cast<long>(deadline.count()));  // 0: none
-  if (isStream && options_.streamStallTimeout.count() > 0) {
-    set(CURLOPT_LOW_SPEED_LIMIT, 1L);
-    set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.streamStallTimeout.count()));
-  }
-  set(CURLOPT_TCP_KEEPALIVE, 1L);
-  set(CURLOPT_TCP_KEEPIDLE, static_cast<long>(options_.tcpKeepalive.count()));
-  set(CURLOPT_TCP_KEEPINTVL, static_cast<long>(options_.tcpKeepalive.count()));
-  set(CURLOPT_SOCKOPTFUNCTION, &applySocketTuning);
-  set(CURLOPT_SOCKOPTDATA, static_cast<void*>(&tuning_));
-  set(CURLOPT_MAXAGE_CONN, static_cast<long>(options_.maxConnectionIdle.count()));
-  set(CURLOPT_HEADERFUNCTION, &onHeaderLine);
-  set(CURLOPT_HEADERDATA, static_cast<void*>(&transfer));
-  set(CURLOPT_WRITEFUNCTION, &onBodyBytes);
-  set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
-  if (request.stop.stop_possible()) {
-    set(CURLOPT_NOPROGRESS, 0L);
-    set(CURLOPT_XFERINFOFUNCTION, &onProgress);
-    set(CURLOPT_XFERINFODATA, static_cast<void*>(&transfer));
-  }
-  if (!config_.proxyUrl.empty()) {
-    set(CURLOPT_PROXY, config_.proxyUrl.c_str());
-  }
-
-  // TLS (kube-runtime.md §6.4): PEM blobs, verified unless the kubeconfig opts out.
-  if (config_.insecureSkipTlsVerify) {
-    set(CURLOPT_SSL_VERIFYPEER, 0L);
-    set(CURLOPT_SSL_VERIFYHOST, 0L);
-  } else {
-    set(CURLOPT_SSL_VERIFYPEER, 1L);
-    set(CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!config_.caPem.empty()) {
-      setPem(CURLOPT_CAINFO_BLOB, config_.caPem);
-    }
-  }
-  if (!config_.clientCertificatePem.empty()) {
-    set(CURLOPT_SSLCERTTYPE, "PEM");
-    set(CURLOPT_SSLKEYTYPE, "PEM");
-    setPem(CURLOPT_SSLCERT_BLOB, config_.clientCertificatePem);
-    setPem(CURLOPT_SSLKEY_BLOB, config_.clientKeyPem);
-  }
-
-  // The method and body.
-  if (request.method == "HEAD") {
-    set(CURLOPT_NOBODY, 1L);
-  } else if (request.method != "GET" || !request.body.empty()) {
-    set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (!request.body.empty() || request.method != "DELETE") {
-      set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-      set(CURLOPT_POSTFIELDS, request.body.data());
-    }
-  }
-  if (code != CURLE_OK) {
+  curl_easy_reset(handle.get());
+  if (auto refused = setupTransfer(handle.get(), endpoint_, request, onChunk, transfer)) {
     release(std::move(handle));
-    return Unexpected(invalid(what + ": " + curl_easy_strerror(code)));
+    return Unexpected(std::move(*refused));
   }
-
-  code = curl_easy_perform(easy);
-  // The header list and the token in it go away with this scope; nothing else kept them.
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
-
-  long httpVersion = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
-  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &httpVersion);
-  curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &response.newConnections);
-  response.httpVersion = httpVersionOf(httpVersion);
+  const CURLcode code = curl_easy_perform(handle.get());
+  TransportResult result = finishTransfer(code, transfer);
   release(std::move(handle));
-
-  if (code != CURLE_OK) {
-    if (transfer.aborted) {
-      return Unexpected(TransportError{
-          TransportFailure::kAborted,
-          what +
-              (transfer.stop.stop_requested() ? ": stop requested" : ": stopped by the receiver")});
-    }
-    std::string message = what + ": " + curl_easy_strerror(code);
-    if (errorText[0] != '\0') {
-      message += " (" + std::string(errorText) + ")";
-    }
-    return Unexpected(TransportError{classify(code), std::move(message)});
-  }
-  return response;
+  return result;
 }
 
 }  // namespace cop::client

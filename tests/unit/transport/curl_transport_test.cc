@@ -5,14 +5,12 @@
 
 #include "operator/client/curl_transport.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <string>
+
+#include "tests/unit/transport/loopback_ports.h"
 
 namespace cop::client {
 namespace {
@@ -85,36 +83,8 @@ TEST_F(CurlTransportTest, RefusesAPathWithoutLeadingSlash) {
   EXPECT_EQ(response.error().kind, TransportFailure::kInvalid);
 }
 
-// A loopback port that refuses connections: bound, never listening, held until the end.
-class RefusingPort {
- public:
-  RefusingPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-      socklen_t size = sizeof address;
-      getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size);
-      port_ = ntohs(address.sin_port);
-    }
-  }
-  ~RefusingPort() {
-    if (fd_ >= 0) {
-      close(fd_);
-    }
-  }
-  RefusingPort(const RefusingPort&) = delete;
-  RefusingPort& operator=(const RefusingPort&) = delete;
-  int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
-
 TEST_F(CurlTransportTest, ConnectionRefusedIsAConnectErrorWithoutTheToken) {
-  RefusingPort port;
+  loopback::LoopbackPort port(false);
   ASSERT_NE(port.port(), 0);
   RestConfig config = configFor("https://127.0.0.1:" + std::to_string(port.port()) + "/");
   config.bearerToken = kSecretToken;
