@@ -20,4 +20,13 @@ if(COP_BUILD_TESTS)
     tests/unit/leaderelection/try_acquire_test.cc
     tests/unit/leaderelection/run_test.cc
   )
+  # Checklist §10 items 19 and 22 between real processes: e2e/tests/leader-election starts a
+  # cluster and runs this candidate (a tiny operator) several times side by side, kills and
+  # stops the leader, and times the takeovers.
+  add_executable(runtime_leader_candidate tests/integration/leader_candidate.cc)
+  target_link_libraries(runtime_leader_candidate PRIVATE cop_runtime_manager
+    cop_runtime_rest_client)
+  add_test(NAME e2e.leader-election COMMAND ${CMAKE_SOURCE_DIR}/e2e/tests/leader-election)
+  set_tests_properties(e2e.leader-election PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 600
+    ENVIRONMENT "RUNTIME_LEADER_CANDIDATE=$<TARGET_FILE:runtime_leader_candidate>")
 endif()
