@@ -200,7 +200,10 @@ int Manager::run(std::stop_token stop) {
       stopEverything();
       return kExitFailed;
     }
-    m.elector = std::move(*elector);
+    {
+      const std::lock_guard lock(m.mutex);  // isLeader() reads it from other threads
+      m.elector = std::move(*elector);
+    }
     m.log.info("attempting to acquire leader lease",
                {{"lease", m.options.leaderElection->lockNamespace + "/" +
                               m.options.leaderElection->lockName},
@@ -260,7 +263,15 @@ std::uint16_t Manager::probePort() const {
 }
 
 bool Manager::isLeader() const {
-  return impl_->elector ? impl_->elector->isLeader() : !impl_->options.leaderElection.has_value();
+  if (!impl_->options.leaderElection) {
+    return true;  // a single replica leads alone
+  }
+  const leaderelection::LeaderElector* elector = nullptr;
+  {
+    const std::lock_guard lock(impl_->mutex);
+    elector = impl_->elector.get();  // lives as long as the manager once set
+  }
+  return elector != nullptr && elector->isLeader();
 }
 
 }  // namespace cop::manager
