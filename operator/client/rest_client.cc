@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "operator/client/curl_multi_transport.h"
 #include "operator/client/json_fields.h"
 #include "operator/client/resource_path.h"
 #include "operator/client/warning_header.h"
@@ -614,7 +615,7 @@ Result<RestClientStack> makeRestClient(const CurlGlobal& global, const RestConfi
   transportConfig.bearerToken.clear();
   transportConfig.tokenFile.clear();
   transportConfig.exec.reset();
-  auto transport = CurlTransport::create(global, std::move(transportConfig), transportOptions);
+  auto transport = CurlMultiTransport::create(global, std::move(transportConfig), transportOptions);
   if (!transport) {
     return fail("the transport for " + config.source + ": " + transport.error().message);
   }

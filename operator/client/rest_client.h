@@ -139,15 +139,16 @@ Expected<ListPage, ApiError> listAll(ApiClient& client, const ApiResource& resou
 // observer's host label.
 std::string serverHost(std::string_view server);
 
-// A RestClient with its CurlTransport and CredentialSource, destroyed client first.
+// A RestClient with its transport (a CurlMultiTransport: every request and watch on one HTTP/2
+// connection, checklist §10.18) and CredentialSource, destroyed client first.
 struct RestClientStack {
-  std::unique_ptr<CurlTransport> transport;
+  std::unique_ptr<Transport> transport;
   std::unique_ptr<CredentialSource> credentials;
   std::unique_ptr<RestClient> client;
 };
 
 // Builds the stack for `config`. The transport gets a copy of the config with bearerToken
-// cleared (it would otherwise add its own Authorization header, curl_transport.cc), and the
+// cleared (it would otherwise add its own Authorization header, curl_request_setup.cc), and the
 // token comes from credentialSourceFor(config, context) on every request instead. Sets
 // options.host from config.server when empty. `global` and everything `context` refers to
 // must outlive the stack.
