@@ -36,9 +36,7 @@
 #include <vector>
 
 #include "operator/cache/informer.h"
-#include "operator/client/config_io.h"
-#include "operator/client/config_loader.h"
-#include "operator/client/process_exec_runner.h"
+#include "operator/client/cluster_connection.h"
 #include "operator/client/rest_client.h"
 
 extern char** environ;  // NOLINT: POSIX; handed to the --create-only process
@@ -160,48 +158,15 @@ Memory readMemory() {
   return memory;
 }
 
-// Everything a RestClient for the KUBECONFIG cluster refers to (as tests/integration's
-// ClusterClient, without gtest).
-struct Cluster {
-  client::DiskFiles files;
-  client::SystemClock clock;
-  client::ProcessExecRunner runner;
-  client::ProcessEnvironment environment;
-  std::unique_ptr<client::CurlGlobal> global;
-  client::RestConfig config;
-  client::RestClientStack stack;
-
-  client::ApiClient& api() { return *stack.client; }
-};
-
-std::unique_ptr<Cluster> connect() {
-  const char* kubeconfig = std::getenv("KUBECONFIG");
-  if (kubeconfig == nullptr) {
+std::unique_ptr<client::ClusterConnection> connect() {
+  if (std::getenv("KUBECONFIG") == nullptr) {
     die("set KUBECONFIG (bench/informer-memory starts a cluster and does)");
   }
-  auto cluster = std::make_unique<Cluster>();
-  auto merged = client::loadKubeconfigFiles({kubeconfig}, cluster->files, true);
-  if (!merged) {
-    die(merged.error().format());
+  auto connection = client::connectToCluster();
+  if (!connection) {
+    die(connection.error());
   }
-  auto config = client::restConfigFromKubeconfig(*merged, "", cluster->files);
-  if (!config) {
-    die(config.error().format());
-  }
-  cluster->config = std::move(*config);
-  auto global = client::CurlGlobal::create();
-  if (!global) {
-    die("libcurl: " + global.error());
-  }
-  cluster->global = std::move(*global);
-  const client::CredentialContext context{cluster->files, cluster->clock, cluster->runner,
-                                          cluster->environment.all()};
-  auto stack = client::makeRestClient(*cluster->global, cluster->config, context);
-  if (!stack) {
-    die(stack.error().format());
-  }
-  cluster->stack = std::move(*stack);
-  return cluster;
+  return std::move(*connection);
 }
 
 const client::ApiResource& configMaps() {

@@ -2,6 +2,7 @@
 # §6.2-6.3, §8): resource paths, credential sources, the optional client-side rate limit, the
 # ApiClient over a Transport, and its rest_client_requests_total observer.
 add_library(cop_runtime_rest_client STATIC
+  operator/client/cluster_connection.cc
   operator/client/credential_source.cc
   operator/client/request_limiter.cc
   operator/client/resource_path.cc

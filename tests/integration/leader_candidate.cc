@@ -25,9 +25,7 @@
 #include <stop_token>
 #include <string>
 
-#include "operator/client/config_io.h"
-#include "operator/client/config_loader.h"
-#include "operator/client/process_exec_runner.h"
+#include "operator/client/cluster_connection.h"
 #include "operator/client/rest_client.h"
 #include "operator/manager/manager.h"
 #include "operator/metrics/standard_families.h"
@@ -87,46 +85,11 @@ class CountingReconciler final : public reconcile::Reconciler {
   std::atomic<int> passes_{0};
 };
 
-// What the RestClient refers to, loaded from KUBECONFIG as tests/integration/cluster_client.h
-// does (without gtest).
-struct Cluster {
-  client::DiskFiles files;
-  client::SystemClock clock;
-  client::ProcessExecRunner runner;
-  client::ProcessEnvironment environment;
-  std::unique_ptr<client::CurlGlobal> global;
-  client::RestConfig config;
-  client::RestClientStack stack;
-};
-
-Expected<std::unique_ptr<Cluster>, std::string> connect() {
-  const char* kubeconfig = std::getenv("KUBECONFIG");
-  if (kubeconfig == nullptr) {
+Expected<std::unique_ptr<client::ClusterConnection>, std::string> connect() {
+  if (std::getenv("KUBECONFIG") == nullptr) {
     return Unexpected(std::string("KUBECONFIG is not set"));
   }
-  auto cluster = std::make_unique<Cluster>();
-  auto merged = client::loadKubeconfigFiles({kubeconfig}, cluster->files, true);
-  if (!merged) {
-    return Unexpected(merged.error().format());
-  }
-  auto config = client::restConfigFromKubeconfig(*merged, "", cluster->files);
-  if (!config) {
-    return Unexpected(config.error().format());
-  }
-  cluster->config = std::move(*config);
-  auto global = client::CurlGlobal::create();
-  if (!global) {
-    return Unexpected(global.error());
-  }
-  cluster->global = std::move(*global);
-  const client::CredentialContext context{cluster->files, cluster->clock, cluster->runner,
-                                          cluster->environment.all()};
-  auto stack = client::makeRestClient(*cluster->global, cluster->config, context);
-  if (!stack) {
-    return Unexpected(stack.error().format());
-  }
-  cluster->stack = std::move(*stack);
-  return cluster;
+  return client::connectToCluster();
 }
 
 int runCandidate(const std::string& nameSpace, const std::string& lease,
@@ -138,7 +101,7 @@ int runCandidate(const std::string& nameSpace, const std::string& lease,
     logger.error("Cannot connect to the cluster", cluster.error());
     return kExitSetupFailed;
   }
-  client::ApiClient& api = *(*cluster)->stack.client;
+  client::ApiClient& api = (*cluster)->api();
 
   metrics::Registry registry;
   if (auto registered = metrics::registerStandardFamilies(registry); !registered) {
