@@ -113,6 +113,19 @@ std::optional<ApiError> checkSubresource(const std::string& subresource) {
   return std::nullopt;
 }
 
+// What every call on one object checks before sending anything: its namespace, its name and
+// the subresource ("" for the object itself).
+std::optional<ApiError> checkObjectTarget(const ApiResource& resource, const std::string& nameSpace,
+                                          const std::string& name, const std::string& subresource) {
+  if (auto error = checkNamespace(resource, nameSpace, true)) {
+    return error;
+  }
+  if (auto error = checkName(name)) {
+    return error;
+  }
+  return checkSubresource(subresource);
+}
+
 // apimachinery pkg/apis/meta/v1/validation ValidateFieldManager: required for apply, at most
 // 128 characters, each printable (unicode.IsPrint: no control characters).
 std::optional<ApiError> checkFieldManager(const std::string& fieldManager) {
@@ -295,10 +308,7 @@ ApiResult RestClient::executeForObject(const Call& call) {
 
 ApiResult RestClient::get(const ApiResource& resource, const std::string& nameSpace,
                           const std::string& name, const GetOptions& options) {
-  if (auto error = checkNamespace(resource, nameSpace, true)) {
-    return Unexpected(std::move(*error));
-  }
-  if (auto error = checkName(name)) {
+  if (auto error = checkObjectTarget(resource, nameSpace, name, "")) {
     return Unexpected(std::move(*error));
   }
   Call call;
@@ -376,14 +386,8 @@ ApiResult RestClient::create(const ApiResource& resource, const std::string& nam
 
 ApiResult RestClient::update(const ApiResource& resource, const std::string& nameSpace,
                              const nlohmann::json& object, const std::string& subresource) {
-  if (auto error = checkNamespace(resource, nameSpace, true)) {
-    return Unexpected(std::move(*error));
-  }
   const std::string name = metadataName(object);
-  if (auto error = checkName(name)) {
-    return Unexpected(std::move(*error));
-  }
-  if (auto error = checkSubresource(subresource)) {
+  if (auto error = checkObjectTarget(resource, nameSpace, name, subresource)) {
     return Unexpected(std::move(*error));
   }
   Call call;
@@ -397,13 +401,7 @@ ApiResult RestClient::update(const ApiResource& resource, const std::string& nam
 ApiResult RestClient::mergePatch(const ApiResource& resource, const std::string& nameSpace,
                                  const std::string& name, const nlohmann::json& patch,
                                  const std::string& subresource) {
-  if (auto error = checkNamespace(resource, nameSpace, true)) {
-    return Unexpected(std::move(*error));
-  }
-  if (auto error = checkName(name)) {
-    return Unexpected(std::move(*error));
-  }
-  if (auto error = checkSubresource(subresource)) {
+  if (auto error = checkObjectTarget(resource, nameSpace, name, subresource)) {
     return Unexpected(std::move(*error));
   }
   Call call;
@@ -426,13 +424,10 @@ ApiResult RestClient::apply(const ApiResource& resource, const std::string& name
   if (stringAt(object, "apiVersion").empty() || stringAt(object, "kind").empty()) {
     return Unexpected(badRequest("an applied object needs apiVersion and kind"));
   }
+  if (auto error = checkObjectTarget(resource, nameSpace, metadataName(object), subresource)) {
+    return Unexpected(std::move(*error));
+  }
   const std::string name = metadataName(object);
-  if (auto error = checkName(name)) {
-    return Unexpected(std::move(*error));
-  }
-  if (auto error = checkSubresource(subresource)) {
-    return Unexpected(std::move(*error));
-  }
   // §3.1: the server refuses an apply that carries managedFields ("must be nil").
   nlohmann::json intent = object;
   intent["metadata"].erase("managedFields");
@@ -455,10 +450,7 @@ ApiResult RestClient::apply(const ApiResource& resource, const std::string& name
 
 ApiResult RestClient::remove(const ApiResource& resource, const std::string& nameSpace,
                              const std::string& name, const DeleteOptions& options) {
-  if (auto error = checkNamespace(resource, nameSpace, true)) {
-    return Unexpected(std::move(*error));
-  }
-  if (auto error = checkName(name)) {
+  if (auto error = checkObjectTarget(resource, nameSpace, name, "")) {
     return Unexpected(std::move(*error));
   }
   nlohmann::json body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
