@@ -1,9 +1,11 @@
 # runtime-rest: the REST client (issue 7 item 2; ../shared/docs/kube-runtime.md §1, §3.1, §4,
 # §6.2-6.3, §8): resource paths, credential sources, the optional client-side rate limit, the
-# ApiClient over a Transport, and its rest_client_requests_total observer.
+# ApiClient over a Transport, its rest_client_requests_total observer, and discovery fetched from
+# the server (kind <-> resource, cached).
 add_library(cop_runtime_rest_client STATIC
   operator/client/cluster_connection.cc
   operator/client/credential_source.cc
+  operator/client/discovery_client.cc
   operator/client/request_limiter.cc
   operator/client/resource_path.cc
   operator/client/rest_client.cc
@@ -17,6 +19,7 @@ if(COP_BUILD_TESTS)
     LIBS cop_runtime_rest_client SOURCES
     tests/unit/rest/resource_path_test.cc
     tests/unit/rest/credential_source_test.cc
+    tests/unit/rest/discovery_client_test.cc
     tests/unit/rest/request_limiter_test.cc
     tests/unit/rest/rest_client_test.cc
     tests/unit/rest/rest_client_retry_test.cc

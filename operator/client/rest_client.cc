@@ -1,5 +1,6 @@
 #include "operator/client/rest_client.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -559,6 +560,27 @@ WatchResult RestClient::watch(const ApiResource& resource, const std::string& na
     }
     return Unexpected(std::move(error));
   }
+}
+
+Expected<std::string, ApiError> RestClient::getRaw(const std::string& path,
+                                                   std::string_view accept) {
+  // Only a path: a query or fragment would bypass Query's encoding, and a space or control
+  // character would make a malformed request line.
+  const bool bad =
+      path.empty() || path.front() != '/' || std::any_of(path.begin(), path.end(), [](char raw) {
+        const auto c = static_cast<unsigned char>(raw);
+        return c <= 0x20 || c == 0x7F || c == '?' || c == '#';
+      });
+  if (bad) {
+    return Unexpected(badRequest("a raw GET needs an absolute path without query or fragment"));
+  }
+  Call call;
+  call.method = "GET";
+  call.pathAndQuery = path;
+  call.accept = accept;
+  call.isRead = true;
+  COP_ASSIGN_OR_RETURN(answer, execute(call));
+  return std::move(answer.response.body);
 }
 
 Expected<ListPage, ApiError> listAll(ApiClient& client, const ApiResource& resource,

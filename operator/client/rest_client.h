@@ -106,6 +106,13 @@ class RestClient final : public ApiClient {
   WatchResult watch(const ApiResource& resource, const std::string& nameSpace,
                     const WatchOptions& options, const WatchHandler& onEvent) override;
 
+  // GET of a path that names no resource (discovery: /api, /apis, /apis/apps/v1) with the same
+  // token, retries, warnings and metrics as get(): the 2xx body, unparsed, for the caller to
+  // read by its kind. `path` must be absolute, printable, without spaces, query or fragment
+  // (BadRequest, nothing sent).
+  Expected<std::string, ApiError> getRaw(const std::string& path,
+                                         std::string_view accept = kAcceptJson);
+
  private:
   struct Call;
   struct Answer;

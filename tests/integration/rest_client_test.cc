@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 
 #include "operator/client/config_io.h"
 #include "operator/client/config_loader.h"
+#include "operator/client/discovery_client.h"
 #include "operator/client/process_exec_runner.h"
 
 namespace cop::client {
@@ -147,6 +149,37 @@ class RestClientIntegration : public ::testing::Test {
     return body.is_object() ? body["status"].value("token", "") : "";
   }
 
+  // The Widget CRD (namespaced, with a status subresource), applied and Established.
+  void installWidgetCrd() {
+    const ApplyOptions apply{"rest-client-test"};
+    const nlohmann::json crd = nlohmann::json::parse(R"({
+      "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+      "metadata": {"name": "widgets.restclient.example.com"},
+      "spec": {"group": "restclient.example.com", "scope": "Namespaced",
+        "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+        "versions": [{"name": "v1", "served": true, "storage": true,
+          "subresources": {"status": {}},
+          "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+            "spec": {"type": "object", "properties": {"size": {"type": "integer"}}},
+            "status": {"type": "object", "properties": {"ready": {"type": "boolean"}}}}}}}]}})");
+    auto applied = api().apply(kCrds, "", crd, apply);
+    ASSERT_TRUE(applied.has_value()) << applied.error().describe();
+    bool established = false;
+    for (int i = 0; i < 150 && !established; ++i) {
+      auto got = api().get(kCrds, "", "widgets.restclient.example.com");
+      ASSERT_TRUE(got.has_value()) << got.error().describe();
+      for (const auto& condition :
+           got->object["status"].value("conditions", nlohmann::json::array())) {
+        established |=
+            condition.value("type", "") == "Established" && condition.value("status", "") == "True";
+      }
+      if (!established) {
+        std::this_thread::sleep_for(200ms);
+      }
+    }
+    ASSERT_TRUE(established);
+  }
+
   // The admin config without its client certificate: the bearer token is what authenticates.
   RestConfig withoutCertificate() const {
     RestConfig config = config_;
@@ -254,33 +287,11 @@ TEST_F(RestClientIntegration, ServerSideApplyCreatesIsIdempotentAndReportsConfli
 }
 
 TEST_F(RestClientIntegration, ApplyToTheStatusSubresourceOfACustomResource) {
-  const ApplyOptions apply{"rest-client-test"};
-  const nlohmann::json crd = nlohmann::json::parse(R"({
-    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-    "metadata": {"name": "widgets.restclient.example.com"},
-    "spec": {"group": "restclient.example.com", "scope": "Namespaced",
-      "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
-      "versions": [{"name": "v1", "served": true, "storage": true,
-        "subresources": {"status": {}},
-        "schema": {"openAPIV3Schema": {"type": "object", "properties": {
-          "spec": {"type": "object", "properties": {"size": {"type": "integer"}}},
-          "status": {"type": "object", "properties": {"ready": {"type": "boolean"}}}}}}}]}})");
-  auto applied = api().apply(kCrds, "", crd, apply);
-  ASSERT_TRUE(applied.has_value()) << applied.error().describe();
-  bool established = false;
-  for (int i = 0; i < 150 && !established; ++i) {
-    auto got = api().get(kCrds, "", "widgets.restclient.example.com");
-    ASSERT_TRUE(got.has_value()) << got.error().describe();
-    for (const auto& condition :
-         got->object["status"].value("conditions", nlohmann::json::array())) {
-      established |=
-          condition.value("type", "") == "Established" && condition.value("status", "") == "True";
-    }
-    if (!established) {
-      std::this_thread::sleep_for(200ms);
-    }
+  installWidgetCrd();
+  if (HasFatalFailure()) {
+    return;
   }
-  ASSERT_TRUE(established);
+  const ApplyOptions apply{"rest-client-test"};
 
   const nlohmann::json widget = {{"apiVersion", "restclient.example.com/v1"},
                                  {"kind", "Widget"},
@@ -304,6 +315,78 @@ TEST_F(RestClientIntegration, ApplyToTheStatusSubresourceOfACustomResource) {
   EXPECT_EQ(withStatus->object["status"]["ready"], true);
   EXPECT_EQ(withStatus->object["spec"]["size"], 3) << "a status apply leaves spec alone";
   ASSERT_TRUE(api().remove(kWidgets, kNs, "w1").has_value());
+}
+
+TEST_F(RestClientIntegration, DiscoveryMapsBuiltInKindsAndTheCrd) {
+  installWidgetCrd();
+  if (HasFatalFailure()) {
+    return;
+  }
+  CountingTransport counting(*admin_.transport);
+  RestClient client(counting, admin_.credentials.get(), options_);
+  // Discovery of a new CRD can lag Established by a moment: discover again briefly.
+  auto found = discoverResources(client);
+  for (int i = 0; i < 50 && found &&
+                  found->resources.forKind("restclient.example.com", "v1", "Widget") == nullptr;
+       ++i) {
+    std::this_thread::sleep_for(200ms);
+    found = discoverResources(client);
+  }
+  ASSERT_TRUE(found.has_value()) << found.error().describe();
+  const ResourceMap& map = found->resources;
+  EXPECT_TRUE(found->aggregated) << "1.36 serves aggregated discovery";
+  EXPECT_EQ(found->requests, 2);
+  EXPECT_EQ(counting.sent.load() % 2, 0) << "two requests per discovery, no retries";
+  for (const FailedGroupVersion& failed : found->failed) {
+    ADD_FAILURE() << "skipped " << failed.groupVersion << ": " << failed.reason;
+  }
+
+  const ApiResource* configMaps = map.forKind("", "v1", "ConfigMap");
+  ASSERT_NE(configMaps, nullptr);
+  EXPECT_EQ(configMaps->resource, "configmaps");
+  EXPECT_TRUE(configMaps->namespaced);
+  EXPECT_TRUE(configMaps->hasVerb("watch"));
+  EXPECT_TRUE(configMaps->hasVerb("patch"));
+  EXPECT_TRUE(configMaps->subresources.empty());
+
+  const ApiResource* deployments = map.forGroupKind("apps", "Deployment");
+  ASSERT_NE(deployments, nullptr);
+  EXPECT_EQ(deployments->version, "v1");
+  EXPECT_EQ(deployments->resource, "deployments");
+  EXPECT_TRUE(deployments->hasSubresource("status"));
+  EXPECT_TRUE(deployments->hasSubresource("scale"));
+
+  const ApiResource* leases = map.forGroupKind("coordination.k8s.io", "Lease");
+  ASSERT_NE(leases, nullptr);
+  EXPECT_EQ(leases->version, "v1");
+  EXPECT_EQ(leases->resource, "leases");
+  EXPECT_TRUE(leases->namespaced);
+
+  const ApiResource* namespaces = map.forKind("", "v1", "Namespace");
+  ASSERT_NE(namespaces, nullptr);
+  EXPECT_FALSE(namespaces->namespaced);
+
+  const ApiResource* widgets = map.forKind("restclient.example.com", "v1", "Widget");
+  ASSERT_NE(widgets, nullptr);
+  EXPECT_EQ(widgets->resource, "widgets");
+  EXPECT_EQ(widgets->singular, "widget");
+  EXPECT_TRUE(widgets->namespaced);
+  EXPECT_TRUE(widgets->hasSubresource("status"));
+  EXPECT_FALSE(widgets->hasSubresource("scale"));
+
+  std::printf(
+      "discovery: %zu resources in %d requests (aggregated: %s, %zu group versions "
+      "skipped); %d requests in all, with the waits for the CRD\n",
+      map.size(), found->requests, found->aggregated ? "yes" : "no", found->failed.size(),
+      counting.sent.load());
+
+  // The cache over the same client: one discovery, then hits cost nothing.
+  DiscoveryCache cache(client, clock_);
+  const int before = counting.sent.load();
+  ASSERT_TRUE(cache.resolve("restclient.example.com", "Widget").has_value());
+  ASSERT_TRUE(cache.forKind("apps", "v1", "Deployment").has_value());
+  EXPECT_EQ(counting.sent.load() - before, 2);
+  EXPECT_FALSE(cache.usingBuiltins());
 }
 
 TEST_F(RestClientIntegration, ListAllFollowsContinueTokens) {
