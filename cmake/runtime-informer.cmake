@@ -14,3 +14,14 @@ if(COP_BUILD_TESTS)
     tests/unit/informer/informer_test.cc
   )
 endif()
+
+if(COP_BUILD_TESTS)
+  # A watch on a half-open connection (checklist §10 item 6) against a real kube-apiserver: run
+  # by e2e/tests/half-open, which starts the cluster and hands the program its kubeconfig.
+  add_executable(runtime_integration_half_open tests/integration/half_open_test.cc)
+  target_link_libraries(runtime_integration_half_open PRIVATE cop_runtime_informer
+    cop_runtime_rest_client GTest::gtest_main)
+  add_test(NAME e2e.half-open COMMAND ${CMAKE_SOURCE_DIR}/e2e/tests/half-open)
+  set_tests_properties(e2e.half-open PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 600
+    ENVIRONMENT "RUNTIME_INTEGRATION_HALF_OPEN=$<TARGET_FILE:runtime_integration_half_open>")
+endif()

@@ -1,5 +1,7 @@
 #include "operator/client/curl_multi_transport.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <future>
 #include <stop_token>
@@ -198,8 +200,21 @@ void CurlMultiTransport::run() {
       void* priv = nullptr;
       curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
       Job* job = static_cast<Job*>(priv);
+      // A transfer that timed out (the stall guard or the request deadline) most likely sat on
+      // a dead connection that the kernel still acknowledges (a black-holed peer): libcurl
+      // would keep that HTTP/2 connection and send every later request and rewatch over it.
+      // Shutting its socket down fails every stream on it, so libcurl drops it and the next
+      // transfer connects afresh; client-go does the same when an HTTP/2 PING goes unanswered
+      // (kube-runtime.md §6.5). shutdown() leaves the descriptor to libcurl, which closes it.
+      curl_socket_t socket = CURL_SOCKET_BAD;
+      if (code == CURLE_OPERATION_TIMEDOUT) {
+        curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &socket);
+      }
       TransportResult result = finishTransfer(code, job->transfer);
       remove(job);
+      if (socket != CURL_SOCKET_BAD) {
+        ::shutdown(socket, SHUT_RDWR);
+      }
       finish(job, std::move(result));
     }
     curl_multi_poll(multi, nullptr, 0, kPollTimeoutMs, nullptr);
