@@ -196,7 +196,7 @@ TEST(Controller, RequeueAfterForgetsFailuresAndComesBackAfterThatTime) {
 
 TEST(Controller, AnExceptionIsAPanicAndIsRetried) {
   Harness h;
-  int thrown = 0;
+  std::atomic<int> thrown = 0;
   h.reconciler.during = [&](const ReconcileContext&) {
     if (thrown++ == 0) {
       throw std::runtime_error("boom");
@@ -204,7 +204,16 @@ TEST(Controller, AnExceptionIsAPanicAndIsRetried) {
   };
   h.controller->start();
   h.controller->enqueue(kKey);
-  h.clock.awaitWaiters(1);
+  // The throwing pass counts no pass of its own: wait for its record (written after the key
+  // was re-added rate-limited), then for the worker to park, and only then move time.
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::lock_guard lock(h.mutex);
+    if (!h.records.empty()) {
+      break;
+    }
+  }
+  h.settle();
   h.clock.advance(5ms);
   ASSERT_TRUE(h.reconciler.awaitPasses(1));
   h.settle();
