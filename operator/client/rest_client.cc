@@ -377,12 +377,10 @@ ApiResult RestClient::create(const ApiResource& resource, const std::string& nam
   if (auto error = checkNamespace(resource, nameSpace, true)) {
     return Unexpected(std::move(*error));
   }
-  Call call;
-  call.method = "POST";
-  call.pathAndQuery = collectionPath(resource, nameSpace);
-  call.body = object.dump();
-  call.contentType = kContentTypeJson;
-  return executeForObject(call);
+  return executeForObject({.method = "POST",
+                           .pathAndQuery = collectionPath(resource, nameSpace),
+                           .body = object.dump(),
+                           .contentType = kContentTypeJson});
 }
 
 ApiResult RestClient::update(const ApiResource& resource, const std::string& nameSpace,
@@ -391,12 +389,10 @@ ApiResult RestClient::update(const ApiResource& resource, const std::string& nam
   if (auto error = checkObjectTarget(resource, nameSpace, name, subresource)) {
     return Unexpected(std::move(*error));
   }
-  Call call;
-  call.method = "PUT";
-  call.pathAndQuery = objectPath(resource, nameSpace, name, subresource);
-  call.body = object.dump();
-  call.contentType = kContentTypeJson;
-  return executeForObject(call);
+  return executeForObject({.method = "PUT",
+                           .pathAndQuery = objectPath(resource, nameSpace, name, subresource),
+                           .body = object.dump(),
+                           .contentType = kContentTypeJson});
 }
 
 ApiResult RestClient::mergePatch(const ApiResource& resource, const std::string& nameSpace,
@@ -405,12 +401,10 @@ ApiResult RestClient::mergePatch(const ApiResource& resource, const std::string&
   if (auto error = checkObjectTarget(resource, nameSpace, name, subresource)) {
     return Unexpected(std::move(*error));
   }
-  Call call;
-  call.method = "PATCH";
-  call.pathAndQuery = objectPath(resource, nameSpace, name, subresource);
-  call.body = patch.dump();
-  call.contentType = kContentTypeMergePatch;
-  return executeForObject(call);
+  return executeForObject({.method = "PATCH",
+                           .pathAndQuery = objectPath(resource, nameSpace, name, subresource),
+                           .body = patch.dump(),
+                           .contentType = kContentTypeMergePatch});
 }
 
 ApiResult RestClient::apply(const ApiResource& resource, const std::string& nameSpace,
@@ -441,12 +435,11 @@ ApiResult RestClient::apply(const ApiResource& resource, const std::string& name
   if (options.dryRun) {
     query.add("dryRun", kDryRunAll);
   }
-  Call call;
-  call.method = "PATCH";
-  call.pathAndQuery = objectPath(resource, nameSpace, name, subresource) + query.encode();
-  call.body = intent.dump();  // JSON is YAML (§3.1)
-  call.contentType = kContentTypeApplyPatch;
-  return executeForObject(call);
+  return executeForObject(
+      {.method = "PATCH",
+       .pathAndQuery = objectPath(resource, nameSpace, name, subresource) + query.encode(),
+       .body = intent.dump(),  // JSON is YAML (§3.1)
+       .contentType = kContentTypeApplyPatch});
 }
 
 ApiResult RestClient::remove(const ApiResource& resource, const std::string& nameSpace,
@@ -461,12 +454,10 @@ ApiResult RestClient::remove(const ApiResource& resource, const std::string& nam
   if (!options.preconditionUid.empty()) {
     body["preconditions"] = {{"uid", options.preconditionUid}};
   }
-  Call call;
-  call.method = "DELETE";
-  call.pathAndQuery = objectPath(resource, nameSpace, name);
-  call.body = body.dump();
-  call.contentType = kContentTypeJson;
-  return executeForObject(call);
+  return executeForObject({.method = "DELETE",
+                           .pathAndQuery = objectPath(resource, nameSpace, name),
+                           .body = body.dump(),
+                           .contentType = kContentTypeJson});
 }
 
 WatchResult RestClient::watch(const ApiResource& resource, const std::string& nameSpace,

@@ -38,12 +38,19 @@
 #include "operator/cache/informer.h"
 #include "operator/serving/unique_fd.h"
 #include "tests/integration/cluster_client.h"
+#include "tests/integration/configmap_fixtures.h"
 
 namespace cop::cache {
 namespace {
 
 using namespace std::chrono_literals;
 using serving::UniqueFd;
+using testing::configMaps;
+using testing::ensureNamespace;
+using testing::expectCacheEqualsList;
+using testing::runNamespace;
+using testing::secondsSince;
+using testing::writeCounter;
 
 // The shortened stall guard (see the top of the file; production: 120 s).
 constexpr std::chrono::seconds kTestStallTimeout{10};
@@ -65,33 +72,6 @@ constexpr auto kSampleInterval = 20ms;
 // Counter values written before and after the freeze.
 constexpr int kBeforeFreeze = 5;
 constexpr int kAfterFreeze = 20;
-
-const client::ApiResource& configMaps() {
-  static const client::ApiResource resource =
-      *client::builtinResourceMap().forKind("", "v1", "ConfigMap");
-  return resource;
-}
-
-std::string runNamespace(const std::string& base) {
-  return base + "-" + std::to_string(::getpid());
-}
-
-void ensureNamespace(client::ApiClient& api, const std::string& name) {
-  const client::ApiResource namespaces =
-      *client::builtinResourceMap().forKind("", "v1", "Namespace");
-  const nlohmann::json object = {
-      {"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
-  auto applied = api.apply(namespaces, "", object, {.fieldManager = "runtime-test"});
-  ASSERT_TRUE(applied) << applied.error().describe();
-}
-
-void writeCounter(client::ApiClient& api, const std::string& ns, int from, int to) {
-  for (int n = from; n <= to; ++n) {
-    auto written =
-        api.mergePatch(configMaps(), ns, "counter", {{"data", {{"n", std::to_string(n)}}}});
-    ASSERT_TRUE(written) << written.error().describe();
-  }
-}
 
 // The last `n` of the ConfigMap "counter" the handlers were told of.
 class CounterHandler final : public EventHandler {
@@ -258,10 +238,6 @@ class Forwarder {
   std::thread acceptor_;  // declared last: started after everything it uses
 };
 
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 TEST(HalfOpenTest, FrozenConnectionIsDetectedAndTheWatchReestablished) {
   auto direct = testing::connectToCluster();
   ASSERT_NE(direct, nullptr);
@@ -333,18 +309,7 @@ TEST(HalfOpenTest, FrozenConnectionIsDetectedAndTheWatchReestablished) {
       << "not caught up " << recovered << " s after the freeze";
   EXPECT_GT(forwarder.accepts(), acceptsBefore) << "no new connection after the freeze";
 
-  // The store equals a fresh list, object for object and version for version.
-  auto fresh = client::listAll(direct->api(), configMaps(), ns);
-  ASSERT_TRUE(fresh) << fresh.error().describe();
-  std::map<std::string, std::string> listed;
-  for (const nlohmann::json& item : fresh->items) {
-    listed[item["metadata"]["name"]] = item["metadata"]["resourceVersion"];
-  }
-  std::map<std::string, std::string> cached;
-  for (const ObjectPtr& object : informer.store().list()) {
-    cached[(*object)["metadata"]["name"]] = (*object)["metadata"]["resourceVersion"];
-  }
-  EXPECT_EQ(cached, listed);
+  expectCacheEqualsList(direct->api(), informer, ns);
   informer.stop();
 }
 

@@ -19,39 +19,21 @@
 #include <mutex>
 
 #include "tests/integration/cluster_client.h"
+#include "tests/integration/configmap_fixtures.h"
 
 namespace cop::cache {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::configMap;
+using testing::configMaps;
+using testing::ensureNamespace;
+using testing::expectCacheEqualsList;
+using testing::runNamespace;
+using testing::secondsSince;
+using testing::writeCounter;
+
 constexpr auto kPatience = 120s;
-
-const client::ApiResource& configMaps() {
-  static const client::ApiResource resource =
-      *client::builtinResourceMap().forKind("", "v1", "ConfigMap");
-  return resource;
-}
-
-nlohmann::json configMap(const std::string& ns, const std::string& name, int n) {
-  return {{"apiVersion", "v1"},
-          {"kind", "ConfigMap"},
-          {"metadata", {{"name", name}, {"namespace", ns}}},
-          {"data", {{"n", std::to_string(n)}}}};
-}
-
-// A namespace of its own for each run, so a test can run again on the same cluster.
-std::string runNamespace(const std::string& base) {
-  return base + "-" + std::to_string(::getpid());
-}
-
-void ensureNamespace(client::ApiClient& api, const std::string& name) {
-  const client::ApiResource namespaces =
-      *client::builtinResourceMap().forKind("", "v1", "Namespace");
-  const nlohmann::json object = {
-      {"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
-  auto applied = api.apply(namespaces, "", object, {.fieldManager = "runtime-test"});
-  ASSERT_TRUE(applied) << applied.error().describe();
-}
 
 // Runs `e2e/cluster restart <kubeconfig> <components>`.
 void restartCluster(const std::string& components) {
@@ -138,39 +120,11 @@ void expectEveryValueInOrder(const std::vector<int>& seen, int first, int last) 
       << (differ.second != expected.end() ? std::to_string(*differ.second) : "nothing");
 }
 
-void writeCounter(client::ApiClient& api, const std::string& ns, int from, int to) {
-  for (int n = from; n <= to; ++n) {
-    auto written =
-        api.mergePatch(configMaps(), ns, "counter", {{"data", {{"n", std::to_string(n)}}}});
-    ASSERT_TRUE(written) << written.error().describe();
-  }
-}
-
-// The cache equals a fresh LIST, object for object and version for version.
-void expectCacheEqualsList(client::ApiClient& api, const Informer& informer,
-                           const std::string& ns) {
-  auto fresh = client::listAll(api, configMaps(), ns);
-  ASSERT_TRUE(fresh) << fresh.error().describe();
-  std::map<std::string, std::string> listed;
-  for (const nlohmann::json& item : fresh->items) {
-    listed[item["metadata"]["name"]] = item["metadata"]["resourceVersion"];
-  }
-  std::map<std::string, std::string> cached;
-  for (const ObjectPtr& object : informer.store().list()) {
-    cached[(*object)["metadata"]["name"]] = (*object)["metadata"]["resourceVersion"];
-  }
-  EXPECT_EQ(cached, listed);
-}
-
 InformerOptions informerOptions(const std::string& ns) {
   InformerOptions options;
   options.reflector.resource = configMaps();
   options.reflector.nameSpace = ns;
   return options;
-}
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 class InformerTest : public ::testing::Test {
