@@ -6,6 +6,16 @@
 
 namespace cop::load {
 
+MemoryReader::MemoryReader(std::map<std::string, std::string> files) {
+  for (auto& [path, content] : files) {
+    add(path, std::move(content));
+  }
+}
+
+void MemoryReader::add(const std::string& path, std::string content) {
+  files_[normalizePath(path)] = std::move(content);
+}
+
 Expected<std::string, ReadError> MemoryReader::read(const std::string& path,
                                                     std::size_t maxBytes) const {
   auto it = files_.find(normalizePath(path));

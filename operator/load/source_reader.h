@@ -37,12 +37,16 @@ class SourceReader {
                                                 std::size_t maxBytes) const = 0;
 };
 
-// Files held in memory, keyed by path (the operator's files, and tests).
+// Files held in memory, keyed by path (the operator's files, and tests). Paths are
+// normalised (normalizePath: "./a/../b.txt" is "b.txt") when a file is added and when it is
+// read, so a file is found however either side spells its path. Two paths that normalise
+// alike name one file: the one added last wins (in the constructor, the later key in map
+// order).
 class MemoryReader final : public SourceReader {
  public:
   MemoryReader() = default;
-  explicit MemoryReader(std::map<std::string, std::string> files) : files_(std::move(files)) {}
-  void add(std::string path, std::string content) { files_[std::move(path)] = std::move(content); }
+  explicit MemoryReader(std::map<std::string, std::string> files);
+  void add(const std::string& path, std::string content);
 
   // SourceReader
   Expected<std::string, ReadError> read(const std::string& path,
