@@ -126,7 +126,7 @@ std::vector<Condition> stackConditions(const StackVerdict& verdict, std::int64_t
           messageOr(verdict.message, kDefaultSuspendedMessage));
       break;
   }
-  std::stable_sort(conditions.begin(), conditions.end(), byType);
+  // Added in type order (Ready, Reconciling, Stalled): sorted as the header promises.
   return conditions;
 }
 

@@ -1,6 +1,7 @@
 #include "operator/stack/stack_status.h"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 #include <utility>
 
@@ -12,6 +13,16 @@ namespace {
 
 using client::stringAt;
 
+// The CRD's maxLength for each field (crds/compose.operator.dev_composestacks.yaml), so that a
+// status write is never refused for a long value: Kubernetes names (DNS subdomains) and API
+// versions, kinds (DNS labels), the input hash and a warning's code.
+constexpr std::size_t kMaxNameBytes = 253;
+constexpr std::size_t kMaxKindBytes = 63;
+constexpr std::size_t kMaxInputHashBytes = 128;
+constexpr std::size_t kMaxWarningCodeBytes = 128;
+// Counts are int32 with minimum 0 in the CRD (they are int32 in the workloads' own status).
+constexpr std::int64_t kMaxCount = std::numeric_limits<std::int32_t>::max();
+
 // Puts `key: text` into `object` unless text is empty (omitempty).
 void putText(Json& object, const char* key, std::string_view text, std::size_t maxBytes) {
   std::string line = boundedLine(text, maxBytes);
@@ -20,26 +31,42 @@ void putText(Json& object, const char* key, std::string_view text, std::size_t m
   }
 }
 
+// Puts `key: text` into `object` even when empty: the CRD requires the field.
+void putRequired(Json& object, const char* key, std::string_view text, std::size_t maxBytes) {
+  object[key] = boundedLine(text, maxBytes);
+}
+
 Json serviceJson(const ServiceHealth& service) {
+  const auto count = [](std::int64_t value) {
+    return std::clamp<std::int64_t>(value, 0, kMaxCount);
+  };
   Json out = Json::object();
-  putText(out, "name", service.name, kMaxServiceMessageBytes);
-  putText(out, "composeName", service.composeName, kMaxServiceMessageBytes);
-  putText(out, "kind", service.kind, kMaxServiceMessageBytes);
-  out["desiredReplicas"] = service.desiredReplicas;
-  out["readyReplicas"] = service.readyReplicas;
-  out["updatedReplicas"] = service.updatedReplicas;
-  out["availableReplicas"] = service.availableReplicas;
-  out["succeeded"] = service.succeeded;
+  putRequired(out, "name", service.name, kMaxNameBytes);
+  putText(out, "composeName", service.composeName, kMaxNameBytes);
+  putText(out, "kind", service.kind, kMaxKindBytes);
+  out["desiredReplicas"] = count(service.desiredReplicas);
+  out["readyReplicas"] = count(service.readyReplicas);
+  out["updatedReplicas"] = count(service.updatedReplicas);
+  out["availableReplicas"] = count(service.availableReplicas);
+  out["succeeded"] = count(service.succeeded);
   out["ready"] = service.ready;
   putText(out, "waitingFor", service.waitingFor, kMaxServiceMessageBytes);
   putText(out, "message", service.message, kMaxServiceMessageBytes);
   return out;
 }
 
+Json inventoryJson(const InventoryEntry& entry) {
+  Json out = Json::object();
+  putRequired(out, "apiVersion", entry.apiVersion, kMaxNameBytes);
+  putRequired(out, "kind", entry.kind, kMaxKindBytes);
+  putRequired(out, "name", entry.name, kMaxNameBytes);
+  return out;
+}
+
 Json warningJson(const StatusWarning& warning) {
   Json out = Json::object();
-  putText(out, "code", warning.code, kMaxWarningTextBytes);
-  putText(out, "service", warning.service, kMaxWarningTextBytes);
+  putText(out, "code", warning.code, kMaxWarningCodeBytes);
+  putText(out, "service", warning.service, kMaxNameBytes);
   putText(out, "path", warning.path, kMaxWarningTextBytes);
   putText(out, "message", warning.message, kMaxWarningTextBytes);
   return out;
@@ -126,7 +153,7 @@ Json toJson(const StackStatus& status) {
   if (status.observedGeneration > 0) {
     out["observedGeneration"] = status.observedGeneration;
   }
-  putText(out, "inputHash", status.inputHash, kMaxServiceMessageBytes);
+  putText(out, "inputHash", status.inputHash, kMaxInputHashBytes);
   out["readyServices"] = status.readyServices();
   if (!status.conditions.empty()) {
     out["conditions"] = toJson(status.conditions);
@@ -160,11 +187,7 @@ Json toJson(const StackStatus& status) {
                     inventory.end());
     Json list = Json::array();
     for (const InventoryEntry& entry : inventory) {
-      Json item = Json::object();
-      putText(item, "apiVersion", entry.apiVersion, kMaxServiceMessageBytes);
-      putText(item, "kind", entry.kind, kMaxServiceMessageBytes);
-      putText(item, "name", entry.name, kMaxServiceMessageBytes);
-      list.push_back(std::move(item));
+      list.push_back(inventoryJson(entry));
     }
     out["inventory"] = std::move(list);
   }

@@ -8,9 +8,11 @@
 // Output is stable: services sorted by name, inventory by kind then name (then apiVersion),
 // conditions by type; the same inputs give the same JSON, so sameStatus holds from one
 // reconcile to the next. Empty strings and lists are omitted as Kubernetes omits them
-// (`omitempty`), and so are observedGeneration 0 and an absent inputHash; a service's counts
-// and `ready` are always written, since 0 and false say something. Every text is one line of
-// valid UTF-8, bounded.
+// (`omitempty`), and so are observedGeneration 0 and an absent inputHash, except the fields
+// the CRD requires (a service's name; an inventory entry's apiVersion, kind and name). A
+// service's counts and `ready` are always written, since 0 and false say something; counts are
+// clamped to the CRD's int32 range, minimum 0. Every text is one line of valid UTF-8, within
+// the CRD's maxLength for its field, so that a status write is never refused.
 
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +34,7 @@ using Json = nlohmann::json;
 // its status towards the 1.5 MiB object limit.
 inline constexpr std::size_t kMaxStatusWarnings = 100;
 inline constexpr std::string_view kWarningsTruncatedCode = "WarningsTruncated";
-// Bound of each text of a warning (the translator's messages are far shorter).
+// Bound of a warning's path and message (the translator's messages are far shorter).
 inline constexpr std::size_t kMaxWarningTextBytes = 1024;
 
 // events.k8s.io/v1 limits (operator-conventions.md §3): note at most 1 kB.

@@ -204,6 +204,9 @@ TEST(stack_status_ServiceHealth, ProgressDeadlineExceededIsAMessageNotATerminalF
   EXPECT_EQ(health.message,
             "progress deadline exceeded: ProgressDeadlineExceeded: ReplicaSet \"web-7d9\" has "
             "timed out progressing.");
+  // Every count right, the deadline passed all the same: that is what it waits on.
+  deployment = with(deployment, "/status/availableReplicas", 3);
+  EXPECT_EQ(assess("Deployment", deployment).waitingFor, "rollout: progress deadline exceeded");
 }
 
 TEST(stack_status_ServiceHealth, ReplicaFailureGoesIntoTheMessage) {
@@ -292,6 +295,15 @@ TEST(stack_status_ServiceHealth, DaemonSetEachRuleKeepsItNotReady) {
   }
   EXPECT_EQ(assess("DaemonSet", with(readyDaemonSet(), "/status/numberReady", 1)).waitingFor,
             "rollout: 1 of 2 pods ready");
+}
+
+TEST(stack_status_ServiceHealth, DaemonSetWithoutADesiredCountIsNotReadyEvenWithZeroPods) {
+  // Just observed, before the controller counted the nodes: every count absent (0).
+  const Json daemonSet =
+      Json::parse(R"({"metadata": {"generation": 1}, "status": {"observedGeneration": 1}})");
+  const ServiceHealth health = assess("DaemonSet", daemonSet);
+  EXPECT_FALSE(health.ready);
+  EXPECT_EQ(health.waitingFor, "rollout: the number of nodes to run on is not yet known");
 }
 
 // --- StatefulSet --------------------------------------------------------------------------

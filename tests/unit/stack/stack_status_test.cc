@@ -108,6 +108,34 @@ TEST(stack_status_StackStatus, ToJsonTextIsOneLineAndBounded) {
   EXPECT_LE(json["warnings"][0]["message"].get<std::string>().size(), kMaxWarningTextBytes);
 }
 
+TEST(stack_status_StackStatus, ToJsonStaysWithinTheCrdValidation) {
+  StackStatus status;
+  status.inputHash = std::string(200, 'h');
+  ServiceHealth huge = service(std::string(300, 'n'), false);
+  huge.composeName = std::string(300, 'c');
+  huge.desiredReplicas = std::int64_t{1} << 40;
+  huge.readyReplicas = -1;
+  status.services = {huge, ServiceHealth{}};
+  status.inventory = {{"", "", ""}, {"v1", std::string(100, 'K'), std::string(300, 'x')}};
+  status.warnings = {{std::string(200, 'C'), std::string(300, 's'), "p", "m"}};
+  const Json json = toJson(status);
+
+  const auto length = [](const Json& value) { return value.get<std::string>().size(); };
+  EXPECT_LE(length(json["inputHash"]), 128u);
+  // services[].name is required: written even when empty.
+  EXPECT_EQ(json["services"][0]["name"], "");
+  EXPECT_LE(length(json["services"][1]["name"]), 253u);
+  EXPECT_LE(length(json["services"][1]["composeName"]), 253u);
+  EXPECT_EQ(json["services"][1]["desiredReplicas"], 2147483647);
+  EXPECT_EQ(json["services"][1]["readyReplicas"], 0);
+  // inventory[] requires apiVersion, kind and name.
+  EXPECT_EQ(json["inventory"][0], Json::parse(R"({"apiVersion": "", "kind": "", "name": ""})"));
+  EXPECT_LE(length(json["inventory"][1]["kind"]), 63u);
+  EXPECT_LE(length(json["inventory"][1]["name"]), 253u);
+  EXPECT_LE(length(json["warnings"][0]["code"]), 128u);
+  EXPECT_LE(length(json["warnings"][0]["service"]), 253u);
+}
+
 TEST(stack_status_StackStatus, WarningsAreCappedWithACountOfTheRest) {
   const auto withWarnings = [](std::size_t count) {
     StackStatus status;
