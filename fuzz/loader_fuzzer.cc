@@ -16,7 +16,7 @@
 
 #include "operator/emit/writers.h"
 #include "operator/load/loader.h"
-#include "operator/translate/translator.h"
+#include "operator/translate/translation.h"
 
 namespace {
 
@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   reader.add("secret.txt", "s3cret");
   reader.add("base.yaml", "services:\n  base:\n    image: base\n");
   options.projectName = "fuzz";
-  options.environment = {{"TAG", "1"}, {"EMPTY", ""}};
+  options.environment = {{"TAG", "1"}, {"EMPTY", ""}, {"PW", "pw1"}, {"TOKEN", "fuzz-token-42"}};
   cop::Warnings warnings;
   auto project = cop::load::loadProject(options, reader, warnings);
   for (const cop::Diagnostic& warning : warnings.items()) {
@@ -67,6 +67,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!project) {
     checkOneLine(project.error());
     return 0;
+  }
+  // As the operator calls it: its own stack name, variables from Secrets (a short one too),
+  // published ports on node ports. Every object a manifest names must exist.
+  cop::translate::TranslateOptions operatorOptions;
+  operatorOptions.stackName = "fuzz-stack";
+  operatorOptions.secretVariables = {"PW", "TOKEN"};
+  operatorOptions.publishType = cop::translate::PublishType::kNodePort;
+  auto translation = cop::translate::translateStack(*project, operatorOptions);
+  if (!translation) {
+    checkOneLine(translation.error().where);
+  } else {
+    for (const auto& warning : translation->warnings) {
+      checkOneLine(warning.where);
+    }
+    for (const auto& manifest : translation->services) {
+      for (const auto& ref : manifest.objects) {
+        bool found = false;
+        for (const auto& object : translation->objects) {
+          found = found || (object["kind"] == ref.kind && object["metadata"]["name"] == ref.name);
+        }
+        if (!found) {
+          std::abort();
+        }
+      }
+    }
   }
   auto objects = cop::translate::translate(*project, {}, warnings);
   if (!objects) {

@@ -16,6 +16,10 @@ struct Diagnostic {
   std::string file;  // as the user named it; empty when the input is not a file
   int line = 0;      // 1-based; 0 when unknown
   std::string path;  // compose path, e.g. services.web.ports[0]
+  // The class of problem as a stable PascalCase code (the translator's are in
+  // operator/translate/diagnostic_codes.h); empty when the stage that reports gives none.
+  // format() leaves it out: messages read the same with or without it.
+  std::string code;
 
   // "compose.yaml:12: services.tool.privileged: privileged containers are not allowed"
   std::string format() const;
@@ -30,7 +34,7 @@ using Status = Expected<void, Error>;
 
 inline Unexpected<Error> fail(std::string message, std::string path = {}, std::string file = {},
                               int line = 0) {
-  return Unexpected(Error{std::move(message), std::move(file), line, std::move(path)});
+  return Unexpected(Error{std::move(message), std::move(file), line, std::move(path), {}});
 }
 
 // Warnings are collected, never printed by a stage: the CLI prints them to stderr, the
@@ -39,7 +43,7 @@ class Warnings {
  public:
   void add(Diagnostic warning) { items_.push_back(std::move(warning)); }
   void add(std::string message, std::string path, std::string file = {}, int line = 0) {
-    items_.push_back(Diagnostic{std::move(message), std::move(file), line, std::move(path)});
+    items_.push_back(Diagnostic{std::move(message), std::move(file), line, std::move(path), {}});
   }
   const std::vector<Diagnostic>& items() const { return items_; }
   bool empty() const { return items_.empty(); }

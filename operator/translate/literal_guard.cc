@@ -168,7 +168,13 @@ std::string shellReference(const std::string& name, Quoting quoting) {
 
 class Guard {
  public:
-  explicit Guard(StackContext& stack) : stack_(stack) {}
+  explicit Guard(StackContext& stack) : stack_(stack) {
+    for (const auto& [name, value] : stack_.secretValues) {
+      if (value.size() < kMinSensitiveLength) {
+        shortSecrets_.emplace_back(name, value);
+      }
+    }
+  }
 
   Status run() {
     // stack_.objects does not grow until the end, so these addresses stay valid.
@@ -178,8 +184,10 @@ class Guard {
       }
     }
     for (std::size_t i = 0; i < stack_.objects.size(); ++i) {
+      stack_.current = stack_.serviceOf(stack_.objects[i]);  // an error names its service
       COP_TRY(guardObject(stack_.objects[i]));
     }
+    stack_.current = nullptr;
     for (Object& secret : created_) {
       stack_.objects.push_back(std::move(secret));
     }
@@ -187,6 +195,21 @@ class Guard {
   }
 
  private:
+  // findCredentials, plus the secret variables' values too short for KnownCredentials: for
+  // the fields where a reference to the Secret keeps the meaning whatever matched (env
+  // values, command, args; literal_guard.h).
+  std::vector<Finding> findWithShortSecrets(std::string_view text) const {
+    std::vector<Finding> found = findCredentials(text, stack_.credentials);
+    const std::size_t before = found.size();
+    for (const auto& [name, value] : shortSecrets_) {
+      for (std::size_t at = text.find(value); at != std::string_view::npos;
+           at = text.find(value, at + value.size())) {
+        found.push_back({at, value.size(), name, "a credential"});
+      }
+    }
+    return found.size() == before ? found : nonOverlapping(std::move(found));
+  }
+
   Status guardObject(Object& object) {
     const std::string kind = object.value("kind", "");
     if (kind == "Secret") {
@@ -296,7 +319,7 @@ class Guard {
         continue;
       }
       const std::string raw = unescapeDollar(entry["value"].get<std::string>());
-      if (findCredentials(raw, stack_.credentials).empty()) {
+      if (findWithShortSecrets(raw).empty()) {
         continue;
       }
       COP_ASSIGN_OR_RETURN(data, envSecretData(workload, service));
@@ -344,7 +367,7 @@ class Guard {
       }
       for (Object& item : container[std::string(field)]) {
         const std::string raw = unescapeDollar(item.get<std::string>());
-        const std::vector<Finding> findings = findCredentials(raw, stack_.credentials);
+        const std::vector<Finding> findings = findWithShortSecrets(raw);
         if (findings.empty()) {
           continue;
         }
@@ -402,9 +425,9 @@ class Guard {
                                                   : "the value of the credential " + finding.name;
     const std::string kind = object.value("kind", "object");
     const std::string name = object["metadata"].value("name", "");
-    return stack_.failAt(originOf(object, path), what + " would be a literal in " + path +
-                                                     " of the " + kind + " " + name +
-                                                     "; refused: " + adviceFor(path));
+    return stack_.failAt(codes::kCredentialLiteral, originOf(object, path),
+                         what + " would be a literal in " + path + " of the " + kind + " " + name +
+                             "; refused: " + adviceFor(path));
   }
 
   // The compose origin of an object's field: its service's, or the top-level config's.
@@ -429,13 +452,45 @@ class Guard {
   }
 
   StackContext& stack_;
+  std::vector<std::pair<std::string, std::string>> shortSecrets_;  // (variable, value)
   std::deque<Object> created_;                 // env Secrets made by the guard (stable addresses)
   std::map<std::string, Object*> secretData_;  // every Secret's data, by the Secret's name
 };
 
 }  // namespace
 
-KnownCredentials knownCredentials(const load::Project& project) {
+std::vector<std::pair<std::string, std::string>> secretValues(
+    const load::Project& project, const std::set<std::string>& secretVariables) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& name : secretVariables) {
+    if (auto it = project.substitutedVariables.find(name);
+        it != project.substitutedVariables.end() && !it->second.empty()) {
+      out.emplace_back(name, it->second);
+    }
+  }
+  // A secret or config that takes the variable by `environment:` holds its value too.
+  for (const auto* objects : {&project.secrets, &project.configs}) {
+    for (const auto& [objectName, object] : *objects) {
+      if (object.sourceKind == "environment" && secretVariables.contains(object.sourceDetail) &&
+          !object.content.empty() &&
+          std::none_of(out.begin(), out.end(), [&object](const auto& known) {
+            return known.first == object.sourceDetail;
+          })) {
+        out.emplace_back(object.sourceDetail, object.content);
+      }
+    }
+  }
+  return out;
+}
+
+KnownCredentials knownCredentials(
+    const load::Project& project,
+    const std::vector<std::pair<std::string, std::string>>& secretValues) {
+  KnownCredentials known;
+  // First: their values came from Kubernetes Secrets, so no other name makes them public.
+  for (const auto& [name, value] : secretValues) {
+    known.add(value, name);
+  }
   std::vector<std::pair<std::string, std::string>> candidates;  // value, name
   std::set<std::string> publicValues;
   for (const auto& [name, value] : project.substitutedVariables) {
@@ -461,7 +516,6 @@ KnownCredentials knownCredentials(const load::Project& project) {
       candidates.emplace_back(std::move(content), variableNameFor(name));
     }
   }
-  KnownCredentials known;
   for (const auto& [value, name] : candidates) {
     if (!publicValues.contains(value) || !findCredentialShapes(value).empty()) {
       known.add(value, name);

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "operator/common/text.h"
+#include "operator/translate/diagnostic_codes.h"
 
 namespace cop::translate {
 
@@ -176,13 +177,19 @@ bool isReservedKey(std::string_view key) {
 
 namespace {
 
+Unexpected<Error> failCoded(std::string_view code, std::string message,
+                            const load::Origin& origin = {}) {
+  return Unexpected(
+      Error{std::move(message), origin.file, origin.line, origin.path, std::string(code)});
+}
+
 Status checkLabels(const nlohmann::ordered_json& labels, const std::string& where) {
   if (!labels.is_object()) {
     return {};
   }
   for (const auto& [key, value] : labels.items()) {
     if (!isQualifiedName(key) || !value.is_string() || !isLabelValue(value.get<std::string>())) {
-      return fail(where + " has an invalid label '" + key + "'");
+      return failCoded(codes::kInvalidLabel, where + " has an invalid label '" + key + "'");
     }
   }
   return {};
@@ -195,15 +202,17 @@ Status checkAnnotations(const nlohmann::ordered_json& annotations, const std::st
   std::size_t total = 0;
   for (const auto& [key, value] : annotations.items()) {
     if (!isQualifiedName(key) || !value.is_string()) {
-      return fail(where + " has an invalid annotation '" + key + "'");
+      return failCoded(codes::kInvalidAnnotation,
+                       where + " has an invalid annotation '" + key + "'");
     }
     total += key.size() + value.get_ref<const std::string&>().size();
   }
   if (total > kMaxAnnotationBytes) {
-    return fail(where + " has " + std::to_string(total) +
-                " bytes of annotations (labels that are not valid label values become "
-                "annotations); Kubernetes takes at most " +
-                std::to_string(kMaxAnnotationBytes));
+    return failCoded(codes::kAnnotationsTooLarge,
+                     where + " has " + std::to_string(total) +
+                         " bytes of annotations (labels that are not valid label values become "
+                         "annotations); Kubernetes takes at most " +
+                         std::to_string(kMaxAnnotationBytes));
   }
   return {};
 }
@@ -215,7 +224,7 @@ Status checkObjectMetadata(const nlohmann::ordered_json& object) {
   const std::string name = meta.value("name", "");
   const std::string where = object.value("kind", "object") + " '" + name + "'";
   if (!isDns1123Subdomain(name)) {
-    return fail("the " + where + " has an invalid name");
+    return failCoded(codes::kInvalidName, "the " + where + " has an invalid name");
   }
   COP_TRY(checkLabels(meta.value("labels", nlohmann::ordered_json()), "the " + where));
   COP_TRY(checkAnnotations(meta.value("annotations", nlohmann::ordered_json()), "the " + where));
@@ -244,9 +253,10 @@ Status NameRegistry::claim(const std::string& kind, const std::string& name,
   if (inserted || it->second == owner) {
     return {};
   }
-  return fail(owner + " and " + it->second + " both become the " + kind + " '" + name +
-                  "' once made valid Kubernetes names; rename one of them",
-              origin.path, origin.file, origin.line);
+  return failCoded(codes::kNameCollision,
+                   owner + " and " + it->second + " both become the " + kind + " '" + name +
+                       "' once made valid Kubernetes names; rename one of them",
+                   origin);
 }
 
 }  // namespace cop::translate

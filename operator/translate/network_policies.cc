@@ -145,6 +145,7 @@ Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackCont
   }
 
   for (const ServiceContext& svc : services) {
+    stack.current = &svc.service;  // its warning and errors name it
     Object ports = Object::array();
     std::set<std::pair<int, std::string>> seen;
     // Every `ports` entry is published (compose picks a host port when none is given) unless
@@ -163,7 +164,7 @@ Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackCont
       continue;  // (network_mode: none refuses `ports` earlier)
     }
     if (!svc.externalEgress) {
-      stack.warn(svc.service.originOf("ports"),
+      stack.warn(codes::kNotPublished, svc.service.originOf("ports"),
                  "the service is only on internal networks, so its ports are not published "
                  "(docker publishes none either); its networks still reach them");
       continue;
@@ -175,6 +176,7 @@ Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackCont
                       "the published ports of service '" + svc.service.name + "'",
                       svc.service.originOf("ports")));
   }
+  stack.current = nullptr;
 
   const bool anyExternalEgress =
       std::any_of(services.begin(), services.end(),
@@ -199,19 +201,24 @@ namespace cop::translate {
 
 Status checkDnsOptions(const DnsOptions& dns) {
   if (!isDns1123Label(dns.namespaceName)) {
-    return fail("the DNS namespace '" + dns.namespaceName +
-                "' is not a valid namespace name (lower-case letters, digits and '-')");
+    return detail::failWith(
+        codes::kInvalidOption,
+        "the DNS namespace '" + dns.namespaceName +
+            "' is not a valid namespace name (lower-case letters, digits and '-')");
   }
   if (!isQualifiedName(dns.podLabelKey) || !isLabelValue(dns.podLabelValue) ||
       dns.podLabelValue.empty()) {
-    return fail("the DNS pod label '" + dns.podLabelKey + "=" + dns.podLabelValue +
-                "' is not a valid Kubernetes label");
+    return detail::failWith(codes::kInvalidOption, "the DNS pod label '" + dns.podLabelKey + "=" +
+                                                       dns.podLabelValue +
+                                                       "' is not a valid Kubernetes label");
   }
   for (const std::string& cidr : dns.cidrs) {
     if (!detail::isCidr(cidr)) {
-      return fail("the DNS address '" + cidr +
-                  "' is not a CIDR such as 169.254.20.10/32 (address bits beyond the prefix "
-                  "must be zero)");
+      return detail::failWith(
+          codes::kInvalidOption,
+          "the DNS address '" + cidr +
+              "' is not a CIDR such as 169.254.20.10/32 (address bits beyond the prefix "
+              "must be zero)");
     }
   }
   return {};

@@ -38,16 +38,17 @@ Result<std::string> pullPolicy(const load::Service& s, const StackContext& stack
     return std::string("IfNotPresent");
   }
   if (policy == "build") {
-    stack.warn(s.originOf("pull_policy"),
+    stack.warn(codes::kPullPolicyChanged, s.originOf("pull_policy"),
                "pull_policy build cannot build on a cluster; the image is pulled if missing");
     return std::string("IfNotPresent");
   }
   if (policy == "daily" || policy == "weekly" || policy.starts_with("every_")) {
-    stack.warn(s.originOf("pull_policy"),
+    stack.warn(codes::kPullPolicyChanged, s.originOf("pull_policy"),
                "pull_policy " + policy + " becomes Always: the kubelet has no refresh interval");
     return std::string("Always");
   }
-  return stack.failAt(s.originOf("pull_policy"), "unknown pull_policy '" + policy + "'");
+  return stack.failAt(codes::kInvalidPullPolicy, s.originOf("pull_policy"),
+                      "unknown pull_policy '" + policy + "'");
 }
 
 // Swarm-style constraints on node labels -> required node affinity.
@@ -62,7 +63,7 @@ Result<Object> nodeAffinity(const load::Service& s, const StackContext& stack) {
       equal = false;
     }
     if (op == std::string::npos) {
-      return stack.failAt(constraint.origin,
+      return stack.failAt(codes::kInvalidPlacement, constraint.origin,
                           "a placement constraint needs == or != ('" + text + "')");
     }
     auto trim = [](std::string v) {
@@ -87,14 +88,16 @@ Result<Object> nodeAffinity(const load::Service& s, const StackContext& stack) {
         value = "arm64";
       }
     } else {
-      stack.warn(constraint.origin, "the placement constraint '" + text +
-                                        "' has no Kubernetes equivalent (only node labels, "
-                                        "hostname and platform); ignored");
+      stack.warn(codes::kIgnoredValue, constraint.origin,
+                 "the placement constraint '" + text +
+                     "' has no Kubernetes equivalent (only node labels, "
+                     "hostname and platform); ignored");
       continue;
     }
     if (!isQualifiedName(key) || !isLabelValue(value)) {
-      return stack.failAt(constraint.origin, "the placement constraint '" + text +
-                                                 "' does not name a valid node label and value");
+      return stack.failAt(
+          codes::kInvalidPlacement, constraint.origin,
+          "the placement constraint '" + text + "' does not name a valid node label and value");
     }
     expressions.push_back(Object{
         {"key", key}, {"operator", equal ? "In" : "NotIn"}, {"values", Object::array({value})}});
@@ -123,7 +126,8 @@ Result<Object> nodeSelector(const load::Service& s, const StackContext& stack) {
     arch = "arm64";
   }
   if (!isLabelValue(os) || !isLabelValue(arch)) {
-    return stack.failAt(s.originOf("platform"), "invalid platform '" + s.platform + "'");
+    return stack.failAt(codes::kInvalidPlatform, s.originOf("platform"),
+                        "invalid platform '" + s.platform + "'");
   }
   Object selector = Object{{"kubernetes.io/os", os}};
   if (!arch.empty()) {
@@ -142,16 +146,17 @@ Result<Object> hostAliases(const load::Service& s, const StackContext& stack) {
   std::map<std::string, std::vector<std::string>> byIp;
   for (const auto& [host, ip] : s.extraHosts) {
     if (ip == "host-gateway") {
-      stack.warn(s.originOf("extra_hosts"),
+      stack.warn(codes::kIgnoredValue, s.originOf("extra_hosts"),
                  "the host-gateway address of " + host + " has no Kubernetes equivalent; ignored");
       continue;
     }
     if (!isIpAddress(ip)) {
-      return stack.failAt(s.originOf("extra_hosts"),
+      return stack.failAt(codes::kInvalidExtraHost, s.originOf("extra_hosts"),
                           "'" + ip + "' (for " + host + ") is not an IP address");
     }
     if (!isDns1123Subdomain(host)) {
-      return stack.failAt(s.originOf("extra_hosts"), "'" + host + "' is not a valid host name");
+      return stack.failAt(codes::kInvalidExtraHost, s.originOf("extra_hosts"),
+                          "'" + host + "' is not a valid host name");
     }
     auto& hosts = byIp[ip];
     if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) {
@@ -242,7 +247,7 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack) {
   spec["securityContext"] = std::move(podContext);
   if (!s.hostname.empty()) {
     if (!isDns1123Label(s.hostname)) {
-      return stack.failAt(s.originOf("hostname"),
+      return stack.failAt(codes::kInvalidName, s.originOf("hostname"),
                           "the hostname '" + s.hostname +
                               "' is not a valid DNS label (lower case, at most 63 characters)");
     }
@@ -265,7 +270,7 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack) {
   }
   if (auto secret = s.labels.find("kompose.image-pull-secret"); secret != s.labels.end()) {
     if (!isDns1123Subdomain(secret->second)) {
-      return stack.failAt(s.originOf("labels"),
+      return stack.failAt(codes::kInvalidName, s.originOf("labels"),
                           "the image pull secret '" + secret->second + "' is not a valid name");
     }
     spec["imagePullSecrets"] = Object::array({Object{{"name", secret->second}}});

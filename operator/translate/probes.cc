@@ -33,8 +33,9 @@ constexpr std::int64_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
 Status checkInt32(std::int64_t value, const std::string& what, const load::Origin& origin,
                   const StackContext& stack) {
   if (value > kMaxInt32) {
-    return stack.failAt(origin, what + " is " + std::to_string(value) +
-                                    ", above the Kubernetes limit of " + std::to_string(kMaxInt32));
+    return stack.failAt(codes::kValueOutOfRange, origin,
+                        what + " is " + std::to_string(value) + ", above the Kubernetes limit of " +
+                            std::to_string(kMaxInt32));
   }
   return {};
 }
@@ -49,7 +50,7 @@ Status addProbes(Object& container, const ServiceContext& svc, const StackContex
   }
   if (health && health->test.empty()) {
     // A healthcheck that sets only timings inherits the image's test, which we cannot see.
-    stack.warn(health->origin,
+    stack.warn(codes::kHealthcheckWithoutTest, health->origin,
                "the healthcheck has no test (it relies on the image's "
                "HEALTHCHECK, which is not visible here); no probe is set");
     return {};

@@ -27,7 +27,7 @@ std::optional<std::int64_t> composeLimit(
   const bool fromDeploy = deployLimit.has_value();
   const std::optional<std::int64_t> limit = fromDeploy ? deployLimit : legacyLimit;
   if (limit && *limit <= 0) {
-    stack.warn(s.originOf(fromDeploy ? deployField : legacyField),
+    stack.warn(codes::kUnlimitedResource, s.originOf(fromDeploy ? deployField : legacyField),
                "0 means unlimited in compose, but every container here has a resource limit; "
                "the default limit " +
                    defaultText + " applies");
@@ -53,12 +53,14 @@ Result<Object> resourceRequirements(const load::Service& s, const StackContext& 
   // The API server rejects a request above its limit; compose (and Swarm) would not start
   // such a service either.
   if (cpuLimit && cpuRequest && *cpuRequest > *cpuLimit) {
-    return stack.failAt(s.originOf("deploy.resources.reservations.cpus"),
+    return stack.failAt(codes::kReservationAboveLimit,
+                        s.originOf("deploy.resources.reservations.cpus"),
                         "the CPU reservation " + load::milliCpusToQuantity(*cpuRequest) +
                             " is above the CPU limit " + load::milliCpusToQuantity(*cpuLimit));
   }
   if (memLimit && memRequest && *memRequest > *memLimit) {
     return stack.failAt(
+        codes::kReservationAboveLimit,
         s.originOf(s.deploy.reservations.memoryBytes ? "deploy.resources.reservations.memory"
                                                      : "mem_reservation"),
         "the memory reservation " + load::bytesToQuantity(*memRequest) +

@@ -43,8 +43,9 @@ Status claimName(const load::FileObject& object, const std::string& kind, const 
   const std::string name = objectName(object, stack);
   if (object.external) {
     if (!isDns1123Subdomain(name)) {
-      return stack.failAt(object.origin, "the external " + what + " name '" + name +
-                                             "' is not a valid Kubernetes name");
+      return stack.failAt(
+          codes::kInvalidName, object.origin,
+          "the external " + what + " name '" + name + "' is not a valid Kubernetes name");
     }
     return {};
   }
@@ -88,6 +89,15 @@ Status addStackSecretObjects(StackContext& stack) {
     if (config.external) {
       continue;
     }
+    // Its whole content is the value of a variable from a Kubernetes Secret, however short
+    // (the literal guard searches only for longer ones inside ConfigMaps).
+    if (config.sourceKind == "environment" &&
+        stack.options.secretVariables.contains(config.sourceDetail)) {
+      return stack.failAt(codes::kCredentialLiteral, config.origin,
+                          "the config '" + name + "' takes the variable " + config.sourceDetail +
+                              ", whose value comes from a Secret, and a ConfigMap would hold it "
+                              "as a literal; refused: make it a secret");
+    }
     Object object = Object::object();
     object["apiVersion"] = "v1";
     object["kind"] = "ConfigMap";
@@ -105,7 +115,7 @@ Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {
   for (const load::FileReference& ref : s.secrets) {
     const load::FileObject& secret = stack.project.secrets.at(ref.source);
     if (ref.hasOwner) {
-      stack.warn(ref.origin,
+      stack.warn(codes::kIgnoredValue, ref.origin,
                  "uid and gid are not carried over: the secret's files belong to the "
                  "pod's fsGroup");
     }
@@ -145,7 +155,7 @@ Status addSecretsAndConfigs(ServiceContext& svc, StackContext& stack) {
   for (const load::FileReference& ref : s.configs) {
     const load::FileObject& config = stack.project.configs.at(ref.source);
     if (ref.hasOwner) {
-      stack.warn(ref.origin,
+      stack.warn(codes::kIgnoredValue, ref.origin,
                  "uid and gid are not carried over: the config's files belong to the "
                  "pod's fsGroup");
     }
@@ -181,7 +191,7 @@ Status addEnvironment(ServiceContext& svc, StackContext& stack) {
   const std::string secretName = stack.envSecretName(svc.name);
   for (const auto& [name, value] : s.environment) {
     if (!isEnvVarName(name)) {
-      return stack.failAt(s.originOf("environment"),
+      return stack.failAt(codes::kInvalidEnvironmentName, s.originOf("environment"),
                           "the environment variable name '" + printableName(name) +
                               "' is not valid on Kubernetes (printable ASCII, no '=')");
     }
@@ -190,7 +200,7 @@ Status addEnvironment(ServiceContext& svc, StackContext& stack) {
     if (!value.empty() && isCredential(name, value)) {
       const std::string key = sanitizeConfigKey(name);
       if (auto [it, inserted] = keyOwners.emplace(key, name); !inserted) {
-        return stack.failAt(s.originOf("environment"),
+        return stack.failAt(codes::kNameCollision, s.originOf("environment"),
                             "the environment variables " + printableName(it->second) + " and " +
                                 printableName(name) + " both become the Secret key " + key +
                                 "; rename one of them");

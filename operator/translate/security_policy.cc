@@ -122,7 +122,7 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
   const bool restricted = stack.options.profile == SecurityProfile::kRestricted;
   if (s.privileged) {
     return stack.failAt(
-        s.originOf("privileged"),
+        codes::kPrivilegedService, s.originOf("privileged"),
         "privileged containers are not allowed (Pod Security baseline forbids them)");
   }
   struct HostMode {
@@ -135,7 +135,7 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
         HostMode{"cgroup", s.cgroup}}) {
     if (mode.value == "host") {
       return stack.failAt(
-          s.originOf(std::string(mode.key)),
+          codes::kHostNamespace, s.originOf(std::string(mode.key)),
           std::string(mode.key) +
               ": host is not allowed (sharing the node's namespaces breaks isolation)");
     }
@@ -147,22 +147,22 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
             std::end(mode.equivalent)) {
       continue;
     }
-    stack.warn(s.originOf(std::string(mode.key)),
+    stack.warn(codes::kIgnoredValue, s.originOf(std::string(mode.key)),
                "not carried over to Kubernetes: " + std::string(mode.reason));
   }
   if (s.networkMode.starts_with("service:") || s.networkMode.starts_with("container:")) {
-    return stack.failAt(s.originOf("network_mode"),
+    return stack.failAt(codes::kSharedNamespace, s.originOf("network_mode"),
                         "sharing another container's network (" + s.networkMode +
                             ") is not supported: each service is its own pod; reach it by its "
                             "service name instead");
   }
   if (!s.devices.empty()) {
-    return stack.failAt(s.originOf("devices"),
+    return stack.failAt(codes::kHostDevice, s.originOf("devices"),
                         "host devices are not allowed (Pod Security forbids host device access)");
   }
   for (const std::string& option : s.securityOpt) {
     if (isUnconfined(option)) {
-      return stack.failAt(s.originOf("security_opt"),
+      return stack.failAt(codes::kUnconfined, s.originOf("security_opt"),
                           "'" + option +
                               "' is not allowed: every container runs confined "
                               "(seccomp RuntimeDefault)");
@@ -170,19 +170,19 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
   }
   const ParsedUser user = parseUser(s.user);
   if (restricted && user.root) {
-    return stack.failAt(s.originOf("user"),
+    return stack.failAt(codes::kRootUser, s.originOf("user"),
                         "running as root is not allowed under the restricted security profile "
                         "(use a non-root user, or --security-profile baseline)");
   }
   // The root group gives a non-root user root's group permissions (files owned by gid 0 in
   // the image); the restricted profile refuses it as it refuses uid 0.
   if (restricted && user.rootGroup) {
-    return stack.failAt(s.originOf("user"),
+    return stack.failAt(codes::kRootGroup, s.originOf("user"),
                         "the root group (gid 0) is not allowed under the restricted security "
                         "profile (use a non-zero group, or --security-profile baseline)");
   }
   if (restricted && std::any_of(s.groupAdd.begin(), s.groupAdd.end(), isRootGroup)) {
-    return stack.failAt(s.originOf("group_add"),
+    return stack.failAt(codes::kRootGroup, s.originOf("group_add"),
                         "adding the root group (gid 0) is not allowed under the restricted "
                         "security profile");
   }
@@ -193,7 +193,7 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
                    : std::find(std::begin(kBaselineCapabilities), std::end(kBaselineCapabilities),
                                cap) != std::end(kBaselineCapabilities);
     if (!allowed) {
-      return stack.failAt(s.originOf("cap_add"),
+      return stack.failAt(codes::kForbiddenCapability, s.originOf("cap_add"),
                           "the capability " + cap + " is not allowed under the " +
                               (restricted ? "restricted" : "baseline") + " security profile" +
                               (restricted ? " (only NET_BIND_SERVICE)" : ""));
@@ -202,7 +202,7 @@ Status checkForbidden(const load::Service& s, const StackContext& stack) {
   for (const auto& [name, value] : s.sysctls) {
     if (std::find(std::begin(kSafeSysctls), std::end(kSafeSysctls), name) ==
         std::end(kSafeSysctls)) {
-      return stack.failAt(s.originOf("sysctls"),
+      return stack.failAt(codes::kUnsafeSysctl, s.originOf("sysctls"),
                           "the sysctl " + name + " is not in Pod Security's safe set");
     }
   }
@@ -214,7 +214,7 @@ Result<Object> podSecurityContext(const load::Service& s, const StackContext& st
   const ParsedUser user = parseUser(s.user);
   Object context = Object::object();
   if (user.named) {
-    stack.warn(s.originOf("user"),
+    stack.warn(codes::kNonNumericId, s.originOf("user"),
                "the user '" + s.user + "' is a name; Kubernetes needs a numeric uid" +
                    (restricted ? ", so the container runs as uid " + std::to_string(kDefaultUid)
                                : ", so the image's user is kept"));
@@ -229,7 +229,7 @@ Result<Object> podSecurityContext(const load::Service& s, const StackContext& st
     }
   }
   if (user.namedGroup) {
-    stack.warn(s.originOf("user"),
+    stack.warn(codes::kNonNumericId, s.originOf("user"),
                "the group in the user '" + s.user +
                    "' is a name; Kubernetes needs a numeric gid, so the container runs with gid " +
                    (uid ? std::to_string(*uid) : std::string("of the image")));
@@ -245,7 +245,7 @@ Result<Object> podSecurityContext(const load::Service& s, const StackContext& st
     if (auto gid = parseId(group)) {
       supplemental.push_back(*gid);
     } else {
-      stack.warn(s.originOf("group_add"),
+      stack.warn(codes::kNonNumericId, s.originOf("group_add"),
                  "the group '" + group + "' is a name; only numeric groups can be added");
     }
   }
@@ -285,7 +285,7 @@ Result<Object> containerSecurityContext(const load::Service& s, const StackConte
     if (option.starts_with("no-new-privileges")) {
       continue;  // already in force
     }
-    stack.warn(s.originOf("security_opt"),
+    stack.warn(codes::kIgnoredValue, s.originOf("security_opt"),
                "the security option '" + option +
                    "' is not carried over: every container gets seccomp RuntimeDefault and no "
                    "privilege escalation");

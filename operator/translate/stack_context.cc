@@ -51,12 +51,22 @@ const load::Service* StackContext::serviceOf(const Object& object) const {
   return it == servicesByName.end() ? nullptr : it->second;
 }
 
-void StackContext::warn(const load::Origin& origin, std::string message) const {
-  warnings.add(std::move(message), origin.path, origin.file, origin.line);
+void StackContext::warn(std::string_view code, const load::Origin& origin,
+                        std::string message) const {
+  warnings.push_back(StackDiagnostic{
+      Diagnostic{std::move(message), origin.file, origin.line, origin.path, std::string(code)},
+      current != nullptr ? current->name : std::string(), std::string(code),
+      codes::permanenceOf(code)});
 }
 
-Unexpected<Error> StackContext::failAt(const load::Origin& origin, std::string message) const {
-  return fail(std::move(message), origin.path, origin.file, origin.line);
+Unexpected<Error> StackContext::failAt(std::string_view code, const load::Origin& origin,
+                                       std::string message) const {
+  return Unexpected(
+      Error{std::move(message), origin.file, origin.line, origin.path, std::string(code)});
+}
+
+Unexpected<Error> failWith(std::string_view code, std::string message) {
+  return Unexpected(Error{std::move(message), {}, 0, {}, std::string(code)});
 }
 
 // Every mount goes through here: one target per container, and one pod volume per source.
@@ -67,7 +77,7 @@ Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& or
                 Object mount) {
   for (const auto& existing : svc.mounts) {
     if (existing["mountPath"] == mount["mountPath"]) {
-      return stack.failAt(origin,
+      return stack.failAt(codes::kMountConflict, origin,
                           "two mounts share the target " + mount["mountPath"].get<std::string>());
     }
   }
@@ -90,8 +100,9 @@ Status addMount(ServiceContext& svc, StackContext& stack, const load::Origin& or
     }
     if (attempt == 1) {
       // Only a hash collision gets here: refuse rather than mount one source as another.
-      return stack.failAt(origin, "the pod volume '" + wanted +
-                                      "' would stand for two different sources; rename one");
+      return stack.failAt(
+          codes::kNameCollision, origin,
+          "the pod volume '" + wanted + "' would stand for two different sources; rename one");
     }
     name = sanitizeName(wanted + "-" + shortHash(volume.dump()));
   }

@@ -6,24 +6,34 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "operator/common/credentials.h"
+#include "operator/translate/diagnostic_codes.h"
 #include "operator/translate/names.h"
-#include "operator/translate/translator.h"
+#include "operator/translate/translation.h"
 
 namespace cop::translate::detail {
 
 struct StackContext {
   const load::Project& project;
   const TranslateOptions& options;
-  Warnings& warnings;
-  std::string stack;           // the sanitised project name
+  std::vector<StackDiagnostic>& warnings;
+  std::string stack;           // options.stackName, or the sanitised project name
   std::string serviceAccount;  // one per stack
   NameRegistry names;
   std::vector<Object> objects;
   std::set<std::string> emittedClaims;  // PVC names already added
   KnownCredentials credentials;         // the stack's credential values (literal_guard.h)
+  // The values of TranslateOptions::secretVariables that interpolation used, however short:
+  // (variable, value), values not empty (secretValues() in literal_guard.h).
+  std::vector<std::pair<std::string, std::string>> secretValues;
+  // The compose service being translated, or nullptr for stack-level work: warnings name it,
+  // and so does the error, which returns at once (so this still names the service that
+  // failed). Set by the loop over services and by the passes over objects.
+  const load::Service* current = nullptr;
   // link aliases ("db:database" in another service's links), by the service they name
   std::map<std::string, std::vector<std::pair<std::string, load::Origin>>> linkAliases;
   // The compose services by their Kubernetes name, added as each is translated.
@@ -41,9 +51,14 @@ struct StackContext {
   // The compose service an object was made for (by its service label), or nullptr.
   const load::Service* serviceOf(const Object& object) const;
 
-  void warn(const load::Origin& origin, std::string message) const;
-  Unexpected<Error> failAt(const load::Origin& origin, std::string message) const;
+  // A warning or an error of the class `code` (diagnostic_codes.h), at `origin`.
+  void warn(std::string_view code, const load::Origin& origin, std::string message) const;
+  Unexpected<Error> failAt(std::string_view code, const load::Origin& origin,
+                           std::string message) const;
 };
+
+// An error with a code that names no compose field (options, internal checks).
+Unexpected<Error> failWith(std::string_view code, std::string message);
 
 struct ContainerPort {
   std::uint16_t port = 0;
@@ -62,7 +77,7 @@ struct ServiceContext {
   Object env = Object::array();
   std::vector<ContainerPort> containerPorts;
   bool mountsReadWriteOnceClaim = false;
-  bool externalEgress = false;  // not all of its networks are internal
+  bool externalEgress = false;  // not all of its networks are internal (set by podTemplate)
   std::string workloadKind;     // Deployment | DaemonSet | StatefulSet | Job
 };
 
@@ -83,6 +98,10 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack);
 Result<Object> workload(ServiceContext& svc, StackContext& stack);
 Status addServiceObjects(ServiceContext& svc, StackContext& stack);
 Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack);
+
+// What each service owns and waits for (service_manifests.cc), from the finished objects.
+std::vector<ServiceManifest> serviceManifests(const std::vector<ServiceContext>& services,
+                                              const StackContext& stack);
 
 // Adds a pod volume and its mount. The same source mounted twice shares one pod volume; a
 // different source whose name is taken gets a distinct name (the mount follows it). Two mounts

@@ -65,13 +65,14 @@ Result<Object> claimObject(const load::Volume& volume, const load::Service& serv
   const std::string size =
       pick(volume.kubernetes.size, kKomposeSizeLabel).value_or(std::string(kDefaultVolumeSize));
   if (!isQuantity(size)) {
-    return stack.failAt(volume.origin, "the volume size '" + size +
-                                           "' is not a Kubernetes quantity (such as 1Gi or 500Mi)");
+    return stack.failAt(
+        codes::kInvalidVolumeSize, volume.origin,
+        "the volume size '" + size + "' is not a Kubernetes quantity (such as 1Gi or 500Mi)");
   }
   const std::optional<std::string> storageClass =
       pick(volume.kubernetes.storageClassName, kKomposeClassLabel);
   if (storageClass && !isDns1123Subdomain(*storageClass)) {
-    return stack.failAt(volume.origin,
+    return stack.failAt(codes::kInvalidName, volume.origin,
                         "the storage class '" + *storageClass + "' is not a valid name");
   }
   Object labels = stack.stackLabels(stack.stack);
@@ -97,7 +98,7 @@ Status addNamedVolume(ServiceContext& svc, StackContext& stack, const load::Serv
   const load::Volume& volume = stack.project.volumes.at(v.source);
   const std::string claimName = volume.external ? volume.externalName : stack.stackName(v.source);
   if (!isDns1123Subdomain(claimName)) {
-    return stack.failAt(v.origin,
+    return stack.failAt(codes::kInvalidName, v.origin,
                         "the external volume name '" + claimName + "' is not a valid claim name");
   }
   if (!volume.external && stack.emittedClaims.insert(claimName).second) {
@@ -122,18 +123,20 @@ Status addNamedVolume(ServiceContext& svc, StackContext& stack, const load::Serv
 
 Status addBindFile(ServiceContext& svc, StackContext& stack, const load::ServiceVolume& v) {
   if (!v.source.starts_with('.')) {  // absolute, home-relative, or a Windows drive path
-    return stack.failAt(v.origin, "the host path " + v.source +
-                                      " cannot be mounted: hostPath volumes are forbidden by Pod "
-                                      "Security; use a named volume");
+    return stack.failAt(codes::kHostPathVolume, v.origin,
+                        "the host path " + v.source +
+                            " cannot be mounted: hostPath volumes are forbidden by Pod "
+                            "Security; use a named volume");
   }
   if (!stack.options.allowBindFiles) {
-    return stack.failAt(v.origin,
+    return stack.failAt(codes::kBindMountUnsupported, v.origin,
                         "bind mounts are not supported here; use a named volume or a config");
   }
   if (!v.bindContent) {
-    return stack.failAt(v.origin, "cannot mount " + v.source + ": " + v.bindProblem +
-                                      " (only a small regular file can be bind-mounted; it "
-                                      "becomes a ConfigMap)");
+    return stack.failAt(codes::kBindFileUnreadable, v.origin,
+                        "cannot mount " + v.source + ": " + v.bindProblem +
+                            " (only a small regular file can be bind-mounted; it "
+                            "becomes a ConfigMap)");
   }
   const std::string key = sanitizeConfigKey(load::fileNameOf(v.target));
   // A file that holds credentials (by its name, a private key or any credential shape, or a
@@ -156,8 +159,9 @@ Status addBindFile(ServiceContext& svc, StackContext& stack, const load::Service
   }
   stack.objects.push_back(std::move(object));
   if (!v.readOnly) {
-    stack.warn(v.origin, "the bind-mounted file " + v.source + " becomes a " + std::string(kind) +
-                             " and is mounted read-only");
+    stack.warn(codes::kBindFileReadOnly, v.origin,
+               "the bind-mounted file " + v.source + " becomes a " + std::string(kind) +
+                   " and is mounted read-only");
   }
   const std::string volumeName = sanitizeName("file-" + shortHash(v.target));
   Object items = Object::array({Object{{"key", key}, {"path", key}}});
@@ -189,8 +193,9 @@ Status addStorage(ServiceContext& svc, StackContext& stack) {
     switch (v.type) {
       case load::ServiceVolume::Type::kVolume:
         if (v.source.empty()) {
-          stack.warn(v.origin, "the anonymous volume at " + v.target +
-                                   " becomes an emptyDir: its data does not outlive the pod");
+          stack.warn(codes::kAnonymousVolume, v.origin,
+                     "the anonymous volume at " + v.target +
+                         " becomes an emptyDir: its data does not outlive the pod");
           const std::string name = "scratch-" + std::to_string(emptyDirs++);
           COP_TRY(addMount(svc, stack, v.origin,
                            Object{{"name", name}, {"emptyDir", Object::object()}},
@@ -210,7 +215,7 @@ Status addStorage(ServiceContext& svc, StackContext& stack) {
         COP_TRY(addBindFile(svc, stack, v));
         break;
       case load::ServiceVolume::Type::kOther:
-        return stack.failAt(v.origin,
+        return stack.failAt(codes::kUnsupportedVolumeType, v.origin,
                             "volumes of type " + v.typeName + " are not supported on Kubernetes");
     }
   }

@@ -6,7 +6,9 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "operator/common/diagnostic.h"
@@ -34,6 +36,13 @@ struct DnsOptions {
 // an IPv4 or IPv6 network in canonical form (address bits beyond the prefix are zero).
 Status checkDnsOptions(const DnsOptions& dns);
 
+// How the Service of a service with published ports is exposed. ClusterIP keeps them inside
+// the cluster (the default); NodePort and LoadBalancer expose them beyond it.
+enum class PublishType { kClusterIP, kNodePort, kLoadBalancer };
+
+// ClusterIP | NodePort | LoadBalancer, as Kubernetes spells the Service type.
+std::string_view toString(PublishType type);
+
 struct TranslateOptions {
   std::string namespaceName;  // empty: objects carry no namespace
   SecurityProfile profile = SecurityProfile::kRestricted;
@@ -42,8 +51,24 @@ struct TranslateOptions {
   // files); the operator turns this off.
   bool allowBindFiles = true;
   DnsOptions dns;
+  // The stack's name in every object name and label, whatever the project's `name:` says
+  // (the operator passes the ComposeStack's name, so that two stacks in one namespace never
+  // share labels). A DNS-1123 label; empty: the sanitised project name.
+  std::string stackName;
+  // Variables whose values come from Kubernetes Secrets (the operator's variablesFrom
+  // secretRef). Their values, as interpolation used them (Project::substitutedVariables),
+  // reach the cluster only inside a Secret: each is a known credential of the stack, whatever
+  // the variable's name and however short (literal_guard.h says how short values are
+  // searched), and a config that takes one by `environment:` is refused.
+  std::set<std::string> secretVariables;
+  // The type of the Service that exposes a service's published ports (ports bound to a
+  // loopback address stay ClusterIP). The kompose.service.type label of a service wins.
+  PublishType publishType = PublishType::kClusterIP;
 };
 
+// The objects in apply order; warnings are added to `warnings`, also when it fails. The
+// operator calls translateStack() (translation.h), which returns the same objects with what
+// each service owns and coded diagnostics.
 Result<std::vector<Object>> translate(const load::Project& project, const TranslateOptions& options,
                                       Warnings& warnings);
 

@@ -48,7 +48,7 @@ Result<JobPolicy> jobPolicy(const load::Service& s, const StackContext& stack) {
       return JobPolicy{true, "OnFailure", std::stoi(count)};
     }
   }
-  return stack.failAt(s.originOf("restart"),
+  return stack.failAt(codes::kInvalidRestartPolicy, s.originOf("restart"),
                       "unknown restart policy '" + restart +
                           "' (expected no, always, on-failure[:N] or unless-stopped)");
 }
@@ -77,12 +77,13 @@ Result<std::string> workloadKind(const load::Service& s, const JobPolicy& job,
     if (kind == "job") {
       return std::string("Job");
     }
-    return stack.failAt(origin, "unsupported controller type '" + *requested +
-                                    "' (expected deployment, daemonset, statefulset or job)");
+    return stack.failAt(codes::kUnsupportedController, origin,
+                        "unsupported controller type '" + *requested +
+                            "' (expected deployment, daemonset, statefulset or job)");
   }
   if (s.deploy.mode == "global" || s.deploy.mode == "global-job") {
     if (job.isJob || s.deploy.mode == "global-job") {
-      return stack.failAt(s.originOf("deploy.mode"),
+      return stack.failAt(codes::kUnsupportedController, s.originOf("deploy.mode"),
                           "a global service that runs to completion has no Kubernetes equivalent "
                           "(a DaemonSet restarts its pods)");
     }
@@ -119,7 +120,7 @@ Object rollingStrategy(const load::Service& s, const StackContext& stack, bool r
   const auto& update = s.deploy.updateConfig;
   if (recreate) {
     if (!update.order.empty() || update.parallelism) {
-      stack.warn(update.origin,
+      stack.warn(codes::kRecreateStrategy, update.origin,
                  "update_config is overridden: a workload that mounts a "
                  "ReadWriteOnce claim must stop its old pod first (Recreate)");
     }
@@ -179,7 +180,7 @@ Result<Object> workload(ServiceContext& svc, StackContext& stack) {
     spec["template"] = std::move(templateObject);
   } else {
     if (job.isJob) {
-      stack.warn(s.originOf("restart"),
+      stack.warn(codes::kControllerMismatch, s.originOf("restart"),
                  "the restart policy asks for a run-to-completion service, "
                  "but the controller type " +
                      kind + " restarts its pods");
@@ -187,7 +188,7 @@ Result<Object> workload(ServiceContext& svc, StackContext& stack) {
     if (kind != "DaemonSet") {
       spec["replicas"] = replicas(s);
     } else if (s.deploy.replicas) {
-      stack.warn(s.originOf("deploy.replicas"),
+      stack.warn(codes::kIgnoredValue, s.originOf("deploy.replicas"),
                  "a global service runs one pod per node; replicas is ignored");
     }
     spec["selector"] = Object{{"matchLabels", svc.selector}};
