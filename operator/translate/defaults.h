@@ -52,5 +52,7 @@ inline constexpr std::string_view kDnsEgressLabel = "compose.operator.dev/dns-eg
 inline constexpr std::string_view kDependsOnAnnotation = "compose.operator.dev/depends-on";
 inline constexpr std::string_view kComposeNameAnnotation = "compose.operator.dev/compose-name";
 inline constexpr std::string_view kRetainAnnotation = "compose.operator.dev/retain";
+// On pod templates: SHA-256 of the Secrets and ConfigMaps the pods use (config_hash.cc).
+inline constexpr std::string_view kConfigHashAnnotation = "compose.operator.dev/config-hash";
 
 }  // namespace cop::translate

@@ -99,6 +99,10 @@ Result<Object> workload(ServiceContext& svc, StackContext& stack);
 Status addServiceObjects(ServiceContext& svc, StackContext& stack);
 Status addNetworkPolicies(const std::vector<ServiceContext>& services, StackContext& stack);
 
+// The pod-template annotation compose.operator.dev/config-hash on every workload whose pods
+// mount or reference Secrets or ConfigMaps that the stack makes (config_hash.cc).
+void addConfigHashes(StackContext& stack);
+
 // What each service owns and waits for (service_manifests.cc), from the finished objects.
 std::vector<ServiceManifest> serviceManifests(const std::vector<ServiceContext>& services,
                                               const StackContext& stack);

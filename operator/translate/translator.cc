@@ -215,6 +215,8 @@ Result<Translation> build(StackContext& stack) {
   COP_TRY(detail::addNetworkPolicies(services, stack));
   // Last: no credential may sit as a literal in any object but a Secret, whatever made it.
   COP_TRY(detail::guardLiterals(stack));
+  // After the guard, which may add -env Secrets and references to them.
+  detail::addConfigHashes(stack);
   COP_TRY(checkObjects(stack));
   std::stable_sort(
       stack.objects.begin(), stack.objects.end(), [](const Object& a, const Object& b) {

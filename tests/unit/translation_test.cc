@@ -1,6 +1,6 @@
 // translateStack(): the structured result the operator reads (per-service manifests, typed
-// dependencies, coded diagnostics) and the options it passes (stackName, secretVariables,
-// publishType).
+// dependencies, coded diagnostics), the options it passes (stackName, secretVariables,
+// publishType), and the config hash on pod templates.
 
 #include "operator/translate/translation.h"
 
@@ -719,6 +719,90 @@ TEST(TranslationTest, PublishTypeExposesOnlyPublishedPorts) {
                 ::testing::Contains("Service/mixed-published"));
   }
   EXPECT_EQ(toString(PublishType::kClusterIP), "ClusterIP");
+}
+
+// ---- config hash -----------------------------------------------------------------------------
+
+std::string configHash(const std::vector<Object>& objects, const std::string& workload,
+                       const std::string& kind = "Deployment") {
+  const Object object = findObject(objects, kind, workload);
+  EXPECT_FALSE(object.is_null()) << workload;
+  if (object.is_null()) {
+    return "";
+  }
+  const Object& meta = object["spec"]["template"]["metadata"];
+  if (!meta.contains("annotations") ||
+      !meta["annotations"].contains("compose.operator.dev/config-hash")) {
+    return "";
+  }
+  return meta["annotations"]["compose.operator.dev/config-hash"].get<std::string>();
+}
+
+std::string hashStack(const std::string& a, const std::string& b, const std::string& password) {
+  return "services:\n"
+         "  web:\n    image: nginx\n    configs: [a]\n    volumes: [./app.conf:/etc/app.conf:ro]\n"
+         "  api:\n    image: api:1\n    configs: [b]\n    secrets: [token]\n"
+         "    environment:\n      DB_PASSWORD: " +
+         password +
+         "\n"
+         "  worker:\n    image: worker:1\n    configs: [outside]\n"
+         "configs:\n  a:\n    content: \"" +
+         a + "\"\n  b:\n    content: \"" + b +
+         "\"\n  outside:\n    external: true\n"
+         "secrets:\n  token:\n    file: ./token.txt\n";
+}
+
+Translation hashed(const std::string& a, const std::string& b, const std::string& password,
+                   const std::string& file, const std::string& token = "tok-1234567") {
+  return translateOk(hashStack(a, b, password), {}, {{"app.conf", file}, {"token.txt", token}});
+}
+
+TEST(TranslationTest, PodsCarryAHashOfTheConfigsTheyUse) {
+  const Translation base = hashed("a1", "b1", "pw-one-123", "f1");
+  const std::string web = configHash(base.objects, "web");
+  const std::string api = configHash(base.objects, "api");
+  EXPECT_TRUE(std::regex_match(web, std::regex("^[0-9a-f]{64}$"))) << web;
+  EXPECT_TRUE(std::regex_match(api, std::regex("^[0-9a-f]{64}$"))) << api;
+  EXPECT_NE(web, api);
+  // Only external configs: nothing known to hash.
+  EXPECT_EQ(configHash(base.objects, "worker"), "");
+  // Deterministic.
+  EXPECT_EQ(configHash(hashed("a1", "b1", "pw-one-123", "f1").objects, "web"), web);
+
+  // A config's content: exactly the pods that mount it roll.
+  const Translation changedA = hashed("a2", "b1", "pw-one-123", "f1");
+  EXPECT_NE(configHash(changedA.objects, "web"), web);
+  EXPECT_EQ(configHash(changedA.objects, "api"), api);
+  const Translation changedB = hashed("a1", "b2", "pw-one-123", "f1");
+  EXPECT_EQ(configHash(changedB.objects, "web"), web);
+  EXPECT_NE(configHash(changedB.objects, "api"), api);
+  // A bind-mounted file (a ConfigMap mounted with subPath).
+  const Translation changedFile = hashed("a1", "b1", "pw-one-123", "f2");
+  EXPECT_NE(configHash(changedFile.objects, "web"), web);
+  EXPECT_EQ(configHash(changedFile.objects, "api"), api);
+  // The -env Secret (secretKeyRef) and a mounted secret.
+  const Translation changedPassword = hashed("a1", "b1", "pw-two-123", "f1");
+  EXPECT_EQ(configHash(changedPassword.objects, "web"), web);
+  EXPECT_NE(configHash(changedPassword.objects, "api"), api);
+  const Translation changedToken = hashed("a1", "b1", "pw-one-123", "f1", "tok-7654321");
+  EXPECT_EQ(configHash(changedToken.objects, "web"), web);
+  EXPECT_NE(configHash(changedToken.objects, "api"), api);
+  // Nothing else of the object changes: the hash sits on the pod template only.
+  const Object deployment = findObject(changedA.objects, "Deployment", "web");
+  EXPECT_FALSE(deployment["metadata"].contains("annotations") &&
+               deployment["metadata"]["annotations"].contains("compose.operator.dev/config-hash"));
+}
+
+TEST(TranslationTest, TheConfigHashKeepsUserAnnotationsAndRevealsNoContent) {
+  const Translation translation = translateOk(
+      "services:\n  web:\n    image: nginx\n    configs: [a]\n    annotations:\n"
+      "      example.com/note: kept\n"
+      "configs:\n  a:\n    content: unique-config-text\n");
+  const Object annotations = findObject(translation.objects, "Deployment",
+                                        "web")["spec"]["template"]["metadata"]["annotations"];
+  EXPECT_EQ(annotations["example.com/note"], "kept");
+  ASSERT_TRUE(annotations.contains("compose.operator.dev/config-hash"));
+  EXPECT_THAT(annotations.dump(), Not(HasSubstr("unique-config-text")));
 }
 
 }  // namespace
