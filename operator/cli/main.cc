@@ -1,4 +1,5 @@
-// compose-operator: the command line. `convert` runs the translator on compose files.
+// compose-operator: the command line. `convert` runs the translator on compose files; `run`
+// runs the operator.
 
 #include <iostream>
 #include <map>
@@ -6,6 +7,8 @@
 #include <vector>
 
 #include "operator/cli/convert_command.h"
+#include "operator/cli/run_command.h"
+#include "operator/serving/shutdown_signal.h"
 
 extern char** environ;
 
@@ -18,6 +21,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  convert   translate compose files into hardened Kubernetes objects (see convert --help)\n"
+    "  run       run the operator: reconcile ComposeStack resources (see run --help)\n"
     "  version   print the version\n";
 
 std::map<std::string, std::string> processEnvironment() {
@@ -48,6 +52,16 @@ int main(int argc, char** argv) {
   if (args[0] == "convert") {
     args.erase(args.begin());
     return cop::cli::runConvert(args, processEnvironment(), std::cout, std::cerr);
+  }
+  if (args[0] == "run") {
+    // Before any thread starts, so that every thread inherits the blocked signals and only the
+    // shutdown watcher receives SIGTERM.
+    if (auto blocked = cop::serving::blockShutdownSignals(); !blocked) {
+      std::cerr << "error: cannot block the shutdown signals: " << blocked.error() << "\n";
+      return cop::cli::kExitInputError;
+    }
+    args.erase(args.begin());
+    return cop::cli::runOperator(args);
   }
   std::cerr << "error: unknown command '" << args[0] << "'\n" << kUsage;
   return cop::cli::kExitUsage;

@@ -206,6 +206,7 @@ ResourceMap builtinResourceMap() {
       {"", "v1", "services", "Service", "service", true, true},
       {"", "v1", "pods", "Pod", "pod", true, true},
       {"", "v1", "events", "Event", "event", true, false},
+      {"events.k8s.io", "v1", "events", "Event", "event", true, false},
       {"apps", "v1", "deployments", "Deployment", "deployment", true, true},
       {"apps", "v1", "daemonsets", "DaemonSet", "daemonset", true, true},
       {"apps", "v1", "statefulsets", "StatefulSet", "statefulset", true, true},

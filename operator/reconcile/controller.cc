@@ -69,6 +69,10 @@ std::shared_ptr<cache::EventHandler> Controller::ownerHandler(OwnerKind owner,
                                         [this](const Request& r) { enqueue(r); });
 }
 
+std::shared_ptr<cache::EventHandler> Controller::mappedHandler(MapFunc map) {
+  return std::make_shared<EnqueueMapped>(std::move(map), [this](const Request& r) { enqueue(r); });
+}
+
 void Controller::enqueue(const Request& request) {
   queue_->add(request);
 }

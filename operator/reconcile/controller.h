@@ -69,6 +69,8 @@ class Controller {
   std::shared_ptr<cache::EventHandler> objectHandler();
   std::shared_ptr<cache::EventHandler> ownerHandler(OwnerKind owner, bool controllerOnly = true);
 
+  // Children related by something else (a label, a reference in the owner's spec).
+  std::shared_ptr<cache::EventHandler> mappedHandler(MapFunc map);
   void enqueue(const Request& request);
 
   // Starts the workers. Keys queued before start() wait for it.

@@ -89,4 +89,26 @@ void EnqueueOwner::onDelete(const cache::ObjectPtr& object) {
   add(object);
 }
 
+void EnqueueMapped::add(const cache::ObjectPtr& object) {
+  if (object == nullptr) {
+    return;
+  }
+  for (const Request& request : map_(*object)) {
+    enqueue_(request);
+  }
+}
+
+void EnqueueMapped::onAdd(const cache::ObjectPtr& object, bool) {
+  add(object);
+}
+void EnqueueMapped::onUpdate(const cache::ObjectPtr& previous, const cache::ObjectPtr& object) {
+  add(previous);
+  if (previous != object) {
+    add(object);
+  }
+}
+void EnqueueMapped::onDelete(const cache::ObjectPtr& object) {
+  add(object);
+}
+
 }  // namespace cop::reconcile

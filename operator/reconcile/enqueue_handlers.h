@@ -61,4 +61,24 @@ class EnqueueOwner final : public cache::EventHandler {
   Enqueue enqueue_;
 };
 
+// Requests computed from the object by a function (controller-runtime
+// handler.EnqueueRequestsFromMapFunc): for objects related by something other than an owner
+// reference, such as a label naming the owner or an owner's spec naming the object. An update
+// maps the old and the new object, so a relation that ends also reconciles its old side.
+using MapFunc = std::function<std::vector<Request>(const nlohmann::json& object)>;
+
+class EnqueueMapped final : public cache::EventHandler {
+ public:
+  EnqueueMapped(MapFunc map, Enqueue enqueue)
+      : map_(std::move(map)), enqueue_(std::move(enqueue)) {}
+  void onAdd(const cache::ObjectPtr& object, bool initialList) override;
+  void onUpdate(const cache::ObjectPtr& previous, const cache::ObjectPtr& object) override;
+  void onDelete(const cache::ObjectPtr& object) override;
+
+ private:
+  void add(const cache::ObjectPtr& object);
+  MapFunc map_;
+  Enqueue enqueue_;
+};
+
 }  // namespace cop::reconcile

@@ -93,5 +93,31 @@ TEST(EnqueueObject, EnqueuesTheObjectsOwnKey) {
   EXPECT_EQ(queued, (std::vector<Request>(3, Request{"shop", "web"})));
 }
 
+TEST(EnqueueMapped, MapsTheOldAndTheNewObjectOfAnUpdate) {
+  std::vector<Request> queued;
+  // Maps an object to the stack its label names (as pods are mapped to their stack).
+  EnqueueMapped handler(
+      [](const nlohmann::json& object) {
+        std::vector<Request> out;
+        const auto& labels = object["metadata"].value("labels", nlohmann::json::object());
+        if (labels.contains("stack")) {
+          out.push_back({object["metadata"]["namespace"], labels["stack"]});
+        }
+        return out;
+      },
+      [&](const Request& r) { queued.push_back(r); });
+  auto labelled = [](const std::string& stack) {
+    nlohmann::json object = {{"metadata", {{"name", "p"}, {"namespace", "shop"}}}};
+    if (!stack.empty()) {
+      object["metadata"]["labels"] = {{"stack", stack}};
+    }
+    return std::make_shared<const nlohmann::json>(object);
+  };
+  handler.onAdd(labelled("a"), false);
+  handler.onUpdate(labelled("a"), labelled("b"));
+  handler.onDelete(labelled(""));
+  EXPECT_EQ(queued, (std::vector<Request>{{"shop", "a"}, {"shop", "a"}, {"shop", "b"}}));
+}
+
 }  // namespace
 }  // namespace cop::reconcile
