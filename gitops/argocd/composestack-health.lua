@@ -8,9 +8,11 @@
 --   2. Stalled=True                                     -> Degraded
 --   3. Reconciling=True, or Ready=Unknown               -> Progressing
 --   4. Ready=True                                       -> Healthy
---   5. Ready=False                                      -> Degraded
---   6. spec.suspend                                     -> Suspended
---   7. no status (or no Ready condition yet)            -> Progressing
+--   5. Ready=False with reason Suspended                -> Suspended (what the operator
+--      writes while spec.suspend is true: a paused stack is not a broken one)
+--   6. Ready=False                                      -> Degraded
+--   7. spec.suspend                                     -> Suspended
+--   8. no status (or no Ready condition yet)            -> Progressing
 -- The message is the deciding condition's message (its reason when the message is empty).
 -- Argo CD itself answers Progressing for an object being deleted, before any Lua runs.
 --
@@ -82,22 +84,25 @@ if ready ~= nil and ready.status == "Unknown" then
   return decide("Progressing", ready)
 end
 
--- 4. and 5. The summary condition.
+-- 4. to 6. The summary condition.
 if ready ~= nil and ready.status == "True" then
   return decide("Healthy", ready)
+end
+if ready ~= nil and ready.status == "False" and ready.reason == "Suspended" then
+  return decide("Suspended", ready)
 end
 if ready ~= nil and ready.status == "False" then
   return decide("Degraded", ready)
 end
 
--- 6. Suspended, and nothing above says more.
+-- 7. Suspended, and nothing above says more.
 if spec.suspend == true then
   hs.status = "Suspended"
   hs.message = "Reconciliation is suspended (spec.suspend is true)"
   return hs
 end
 
--- 7. The operator has not reported yet.
+-- 8. The operator has not reported yet.
 hs.status = "Progressing"
 if status == nil then
   hs.message = "Waiting for the operator to report the stack's status"
