@@ -32,6 +32,9 @@ constexpr const char* kReasonSucceeded = "Succeeded";
 constexpr const char* kReasonProgressing = "Progressing";
 constexpr const char* kReasonSuspended = "Suspended";
 constexpr const char* kReasonRetrying = "ProgressingWithRetry";
+constexpr const char* kJobKind = "Job";
+// The API server's message for a change of an immutable field (a Job's pod template).
+constexpr const char* kImmutableMarker = "field is immutable";
 // The code of a read of the spec's sources that a retry may cure (stack_inputs.h).
 constexpr std::string_view kCodeSourceUnreadable = "SourceUnreadable";
 
@@ -363,6 +366,23 @@ reconcile::ReconcileResult StackReconciler::reconcile(const reconcile::Reconcile
                                       {.fieldManager = kFieldManager, .force = true});
         if (!applied) {
           const client::ApiError& error = applied.error();
+          if (kind == kJobKind && client::isInvalid(error) &&
+              error.message.find(kImmutableMarker) != std::string::npos && live != nullptr) {
+            // A Job's pod template cannot change: a Job whose image or config changed is
+            // replaced (docker compose recreates the container too). Deleted now, created by
+            // the next pass once the deletion is seen.
+            client::DeleteOptions options;
+            options.propagation = client::PropagationPolicy::Background;
+            options.preconditionUid = client::stringAt(live->at("metadata"), "uid");
+            auto removed = api_.remove(*resource, request.ns, name, options);
+            if (!removed && !client::isNotFound(removed.error())) {
+              retryError = "replacing Job " + name + ": " + removed.error().describe();
+            } else {
+              context.logger.info("replacing a Job whose pod template changed", {{"object", name}});
+              retryError = "Job " + name + " is being replaced";
+            }
+            continue;
+          }
           if (!isRejection(error)) {
             retryError = kind + " " + name + ": " + error.describe();
             continue;
