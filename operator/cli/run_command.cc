@@ -28,6 +28,11 @@ constexpr const char* kControllerName = "composestack";
 constexpr const char* kManagedBySelector = "app.kubernetes.io/managed-by=compose-operator";
 // The pod's name, from the downward API (the chart sets it): the events' reporting instance.
 constexpr const char* kPodNameVariable = "POD_NAME";
+// How long an applied object's (resourceVersion, hash) is trusted. Longer than the informers'
+// resync (10 h), so that a resync with nothing changed sends no write: an unchanged live
+// resourceVersion proves nobody changed the object since our apply, however long ago. The
+// bound on memory is the cache's capacity (LRU).
+constexpr std::chrono::hours kApplyCacheTtl{24};
 // kubebuilder's convention: a bind address of "0" turns the server off.
 constexpr const char* kDisabledAddress = "0";
 
@@ -154,7 +159,7 @@ int runOperator(const std::vector<std::string>& args) {
 
   // queue -> reconcile
   stack::ClusterSources sources(api);
-  apply::ApplyCache applyCache;
+  apply::ApplyCache applyCache(apply::kApplyCacheCapacity, kApplyCacheTtl);
   stack::EventRecorder events(api, instanceName());
   stack::StackReconciler reconciler(api, caches, sources, applyCache, events);
   reconcile::ControllerOptions controllerOptions;

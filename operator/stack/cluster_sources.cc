@@ -41,11 +41,15 @@ SourceObjects::Data objectData(SourceKind kind, const nlohmann::json& object) {
   return out;
 }
 
+ClusterSources::ClusterSources(client::ApiClient& api) : api_(api) {
+  const client::ResourceMap builtin = client::builtinResourceMap();
+  secrets_ = *builtin.forKind("", "v1", "Secret");
+  configMaps_ = *builtin.forKind("", "v1", "ConfigMap");
+}
+
 Expected<std::optional<SourceObjects::Data>, std::string> ClusterSources::read(
     SourceKind kind, const std::string& nameSpace, const std::string& name) {
-  const client::ApiResource resource =
-      *client::builtinResourceMap().forKind("", "v1", std::string(kindName(kind)));
-  auto object = api_.get(resource, nameSpace, name);
+  auto object = api_.get(kind == SourceKind::kSecret ? secrets_ : configMaps_, nameSpace, name);
   if (!object) {
     if (client::isNotFound(object.error())) {
       return std::optional<Data>();

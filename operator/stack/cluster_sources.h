@@ -11,13 +11,15 @@ namespace cop::stack {
 
 class ClusterSources final : public SourceObjects {
  public:
-  explicit ClusterSources(client::ApiClient& api) : api_(api) {}
+  explicit ClusterSources(client::ApiClient& api);
 
   Expected<std::optional<Data>, std::string> read(SourceKind kind, const std::string& nameSpace,
                                                   const std::string& name) override;
 
  private:
   client::ApiClient& api_;
+  client::ApiResource secrets_;
+  client::ApiResource configMaps_;
 };
 
 // The data of a Secret (base64 `data` decoded, `stringData` is never stored) or a ConfigMap

@@ -142,7 +142,12 @@ struct StackReconciler::Prepared {
 StackReconciler::StackReconciler(client::ApiClient& api, const StackCaches& caches,
                                  SourceObjects& sources, apply::ApplyCache& applyCache,
                                  EventRecorder& events)
-    : api_(api), caches_(caches), sources_(sources), applier_(api, applyCache), events_(events) {}
+    : api_(api), caches_(caches), sources_(sources), applier_(api, applyCache), events_(events) {
+  for (client::ApiResource& resource : managedResources()) {
+    std::string kind = resource.kind;
+    resources_.emplace(std::move(kind), std::move(resource));
+  }
+}
 
 StackReconciler::~StackReconciler() = default;
 
@@ -328,13 +333,8 @@ reconcile::ReconcileResult StackReconciler::reconcile(const reconcile::Reconcile
           continue;
         }
         const KindCache* cache = caches_.kind(kind);
-        const client::ApiResource* resource = nullptr;
-        const std::vector<client::ApiResource> resources = managedResources();
-        for (const client::ApiResource& candidate : resources) {
-          if (candidate.kind == kind) {
-            resource = &candidate;
-          }
-        }
+        const auto known = resources_.find(kind);
+        const client::ApiResource* resource = known != resources_.end() ? &known->second : nullptr;
         if (cache == nullptr || resource == nullptr) {
           problems.push_back({kReasonApplyRejected, "the translation made a " + kind +
                                                         ", which the operator does not manage"});
@@ -407,7 +407,7 @@ reconcile::ReconcileResult StackReconciler::reconcile(const reconcile::Reconcile
 
       // 5. Prune what the stack no longer makes: our labelled children, controlled by this
       // stack, not desired. Retained claims are never controlled, so never deleted.
-      for (const client::ApiResource& resource : managedResources()) {
+      for (const auto& [managedKind, resource] : resources_) {
         const KindCache* cache = caches_.kind(resource.kind);
         if (cache == nullptr) {
           continue;

@@ -52,6 +52,7 @@ class StackReconciler final : public reconcile::Reconciler {
   SourceObjects& sources_;
   apply::Applier applier_;
   EventRecorder& events_;
+  std::map<std::string, client::ApiResource> resources_;  // the managed kinds, by kind
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const Prepared>> prepared_;  // by stack UID; mutex_
 };
