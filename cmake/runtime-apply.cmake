@@ -1,14 +1,13 @@
 # apply: server-side apply with Cluster API's "no change" cache, and pruning by label and
 # controller ownerReference (issue 7; ../shared/docs/kube-runtime.md §3.3, §3.4, checklist §10
 # items 11 and 13).
-find_package(OpenSSL REQUIRED)
 add_library(cop_runtime_apply STATIC
   operator/apply/apply_cache.cc
   operator/apply/applier.cc
   operator/apply/pruner.cc
 )
-target_link_libraries(cop_runtime_apply PUBLIC cop_runtime_rest_client cop_runtime_queue
-  OpenSSL::Crypto)
+# cop_load holds the shared SHA-256 (operator/common/sha256).
+target_link_libraries(cop_runtime_apply PUBLIC cop_runtime_rest_client cop_runtime_queue cop_load)
 
 if(COP_BUILD_TESTS)
   cop_runtime_unit_tests(runtime_unit_tests_apply TIMEOUT 60 LIBS cop_runtime_apply SOURCES

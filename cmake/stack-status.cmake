@@ -9,7 +9,8 @@ add_library(cop_stack_status STATIC
   operator/stack/stack_conditions.cc
   operator/stack/stack_status.cc
 )
-target_link_libraries(cop_stack_status PUBLIC nlohmann_json::nlohmann_json)
+# cop_load holds the shared operator/common helpers (utf8).
+target_link_libraries(cop_stack_status PUBLIC cop_load nlohmann_json::nlohmann_json)
 
 if(COP_BUILD_TESTS)
   cop_runtime_unit_tests(stack_status_unit_tests TIMEOUT 60 LIBS cop_stack_status SOURCES

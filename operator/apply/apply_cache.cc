@@ -1,31 +1,8 @@
 #include "operator/apply/apply_cache.h"
 
-#include <openssl/evp.h>
-
-#include <array>
-#include <memory>
+#include "operator/common/sha256.h"
 
 namespace cop::apply {
-namespace {
-
-// Every EVP_MD_CTX is freed on every path, including a failed digest step.
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
-std::string toHex(const unsigned char* bytes, unsigned int size) {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(static_cast<std::size_t>(size) * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kDigits[bytes[i] >> 4]);
-    hex.push_back(kDigits[bytes[i] & 0x0f]);
-  }
-  return hex;
-}
-
-}  // namespace
 
 std::string ObjectRef::key() const {
   std::string key;
@@ -37,21 +14,13 @@ std::string ObjectRef::key() const {
 std::string desiredHash(const nlohmann::json& desired, std::string_view salt) {
   // Invalid UTF-8 is replaced rather than thrown on: the hash only has to be stable.
   const std::string text = desired.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  MdCtx ctx(EVP_MD_CTX_new());
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  // Separates the salt from the document, so ("ab", "c") and ("a", "bc") differ.
-  static constexpr unsigned char kSeparator = '\n';
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), salt.data(), salt.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), &kSeparator, 1) != 1 ||
-      EVP_DigestUpdate(ctx.get(), text.data(), text.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1) {
-    // Only an allocation failure gets here; an empty hash never matches a stored one (those
-    // are 64 hex digits), so the caller simply applies.
-    return {};
-  }
-  return toHex(digest.data(), size);
+  // The separator keeps the salt apart from the document, so ("ab", "c") and ("a", "bc") differ.
+  std::string input;
+  input.reserve(salt.size() + 1 + text.size());
+  input.append(salt).append("\n").append(text);
+  // Only an allocation failure makes the digest fail; an empty hash never matches a stored one
+  // (those are 64 hex digits), so the caller simply applies.
+  return sha256Hex(input).value_or(std::string());
 }
 
 ApplyCache::ApplyCache(std::size_t capacity, std::chrono::nanoseconds ttl,

@@ -66,16 +66,11 @@ void addKind(manager::Manager& manager, stack::KindCache& cache,
 
 // The stack a labelled object belongs to (pods, retained claims).
 std::vector<reconcile::Request> stackOfLabel(const nlohmann::json& object) {
-  const nlohmann::json& metadata = object.at("metadata");
-  const auto labels = metadata.find("labels");
-  if (labels == metadata.end() || !labels->is_object()) {
+  const std::string stack = stack::labelOf(object, translate::kStackLabel);
+  if (stack.empty()) {
     return {};
   }
-  const auto stack = labels->find(std::string(translate::kStackLabel));
-  if (stack == labels->end() || !stack->is_string()) {
-    return {};
-  }
-  return {{metadata.value("namespace", ""), stack->get<std::string>()}};
+  return {{object.at("metadata").value("namespace", ""), stack}};
 }
 
 }  // namespace

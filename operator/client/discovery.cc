@@ -45,7 +45,8 @@ Result<nlohmann::json> parseKind(std::string_view body, std::string_view kind) {
   return parsed;
 }
 
-// "apps/v1" -> {"apps", "v1"}; "v1" -> {"", "v1"}.
+}  // namespace
+
 std::pair<std::string, std::string> splitGroupVersion(std::string_view groupVersion) {
   const std::size_t slash = groupVersion.find('/');
   if (slash == std::string_view::npos) {
@@ -53,8 +54,6 @@ std::pair<std::string, std::string> splitGroupVersion(std::string_view groupVers
   }
   return {std::string(groupVersion.substr(0, slash)), std::string(groupVersion.substr(slash + 1))};
 }
-
-}  // namespace
 
 std::string ApiResource::groupVersion() const {
   return group.empty() ? version : group + "/" + version;

@@ -74,6 +74,10 @@ Status addAggregatedDiscovery(ResourceMap& map, std::string_view body);
 // "name/sub" entries become subresources of "name".
 Status addResourceList(ResourceMap& map, std::string_view body);
 
+// "apps/v1" -> {"apps", "v1"}; "v1" -> {"", "v1"} (an object's apiVersion, a discovery
+// groupVersion).
+std::pair<std::string, std::string> splitGroupVersion(std::string_view groupVersion);
+
 // A fixed table of the built-in kinds the operator writes or reads (what the translator emits,
 // plus Lease and Event), for use ONLY when discovery is unavailable; it knows no CRD and no
 // cluster's actual versions, so discovery results always take precedence.

@@ -1,6 +1,7 @@
 #include "operator/stack/ownership.h"
 
 #include "operator/apply/pruner.h"
+#include "operator/stack/stack_caches.h"
 #include "operator/translate/defaults.h"
 
 namespace cop::stack {
@@ -22,16 +23,6 @@ bool hasControllerReference(const nlohmann::json& object) {
     }
   }
   return false;
-}
-
-std::string labelOf(const nlohmann::json& object, const std::string& key) {
-  const nlohmann::json& metadata = object.at("metadata");
-  const auto labels = metadata.find("labels");
-  if (labels == metadata.end() || !labels->is_object()) {
-    return {};
-  }
-  const auto value = labels->find(key);
-  return value != labels->end() && value->is_string() ? value->get<std::string>() : "";
 }
 
 }  // namespace
@@ -56,7 +47,7 @@ Ownership ownershipOf(const nlohmann::json& live, const std::string& kind,
   // A retained claim: ours by its labels when no controller holds it (a claim another stack
   // controls is that stack's).
   if (kind == kClaimKind && !hasControllerReference(live) &&
-      labelOf(live, std::string(translate::kStackLabel)) == owner.name &&
+      labelOf(live, translate::kStackLabel) == owner.name &&
       labelOf(live, kManagedByLabel) == translate::kManagedBy) {
     return Ownership::kOurs;
   }

@@ -132,16 +132,22 @@ std::optional<std::string> generationWaiting(const Json& workload) {
   return std::nullopt;
 }
 
+// The replica counts Deployments and StatefulSets share (spec.replicas, status.updated-,
+// available- and readyReplicas) into `health`; returns the desired count.
+std::int64_t readReplicaCounts(const Json* spec, const Json* status, ServiceHealth& health) {
+  health.desiredReplicas = intOr(spec, "replicas", kDefaultReplicas);
+  health.updatedReplicas = intOr(status, "updatedReplicas", 0);
+  health.availableReplicas = intOr(status, "availableReplicas", 0);
+  health.readyReplicas = intOr(status, "readyReplicas", 0);
+  return health.desiredReplicas;
+}
+
 void assessDeployment(const Json& workload, ServiceHealth& health,
                       std::vector<std::string>& problems) {
   const Json* spec = objectAt(workload, "spec");
   const Json* status = objectAt(workload, "status");
-  const std::int64_t want = intOr(spec, "replicas", kDefaultReplicas);
+  const std::int64_t want = readReplicaCounts(spec, status, health);
   const std::int64_t total = intOr(status, "replicas", 0);
-  health.desiredReplicas = want;
-  health.updatedReplicas = intOr(status, "updatedReplicas", 0);
-  health.availableReplicas = intOr(status, "availableReplicas", 0);
-  health.readyReplicas = intOr(status, "readyReplicas", 0);
 
   const Json* progressing = findCondition(workload, "Progressing");
   const bool deadlineExceeded =
@@ -214,12 +220,8 @@ void assessStatefulSet(const Json& workload, ServiceHealth& health) {
   const Json* spec = objectAt(workload, "spec");
   const Json* status = objectAt(workload, "status");
   const Json* strategy = objectPath(spec, {"updateStrategy"});
-  const std::int64_t want = intOr(spec, "replicas", kDefaultReplicas);
+  const std::int64_t want = readReplicaCounts(spec, status, health);
   const std::int64_t total = intOr(status, "replicas", 0);
-  health.desiredReplicas = want;
-  health.updatedReplicas = intOr(status, "updatedReplicas", 0);
-  health.availableReplicas = intOr(status, "availableReplicas", 0);
-  health.readyReplicas = intOr(status, "readyReplicas", 0);
   const bool onDelete = stringOf(strategy, "type") == "OnDelete";
   const std::int64_t partition = intOr(objectPath(strategy, {"rollingUpdate"}), "partition", 0);
 

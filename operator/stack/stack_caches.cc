@@ -2,36 +2,32 @@
 
 #include <algorithm>
 
+#include "operator/client/json_fields.h"
 #include "operator/stack/stack_spec.h"
 
 namespace cop::stack {
 
 namespace {
 
-// The kinds translate/translator.cc emits (kKindOrder), with their group/version.
-constexpr std::pair<std::string_view, std::string_view> kManagedKinds[] = {
-    {"v1", "ServiceAccount"},   {"v1", "Secret"},
-    {"v1", "ConfigMap"},        {"v1", "PersistentVolumeClaim"},
-    {"v1", "Service"},          {"apps/v1", "Deployment"},
-    {"apps/v1", "StatefulSet"}, {"apps/v1", "DaemonSet"},
-    {"batch/v1", "Job"},        {"networking.k8s.io/v1", "NetworkPolicy"},
+// The kinds translate/translator.cc emits (kKindOrder): group, version, kind.
+struct KindName {
+  std::string_view group, version, kind;
 };
-
-client::ApiResource builtin(std::string_view apiVersion, std::string_view kind) {
-  const std::size_t slash = apiVersion.find('/');
-  const std::string group(slash == std::string_view::npos ? "" : apiVersion.substr(0, slash));
-  const std::string version(slash == std::string_view::npos ? apiVersion
-                                                            : apiVersion.substr(slash + 1));
-  // Copied: the map is a temporary.
-  return *client::builtinResourceMap().forKind(group, version, kind);
-}
+constexpr KindName kManagedKinds[] = {
+    {"", "v1", "ServiceAccount"},  {"", "v1", "Secret"},
+    {"", "v1", "ConfigMap"},       {"", "v1", "PersistentVolumeClaim"},
+    {"", "v1", "Service"},         {"apps", "v1", "Deployment"},
+    {"apps", "v1", "StatefulSet"}, {"apps", "v1", "DaemonSet"},
+    {"batch", "v1", "Job"},        {"networking.k8s.io", "v1", "NetworkPolicy"},
+};
 
 }  // namespace
 
 std::vector<client::ApiResource> managedResources() {
+  const client::ResourceMap builtin = client::builtinResourceMap();
   std::vector<client::ApiResource> out;
-  for (const auto& [apiVersion, kind] : kManagedKinds) {
-    out.push_back(builtin(apiVersion, kind));
+  for (const KindName& name : kManagedKinds) {
+    out.push_back(*builtin.forKind(name.group, name.version, name.kind));
   }
   return out;
 }
@@ -51,13 +47,21 @@ const client::ApiResource& composeStackResource() {
 }
 
 const client::ApiResource& podResource() {
-  static const client::ApiResource resource = builtin("v1", "Pod");
+  static const client::ApiResource resource =
+      *client::builtinResourceMap().forKind("", "v1", "Pod");
   return resource;
 }
 
 bool needsFullObjects(const std::string& kind) {
   return kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" || kind == "Job" ||
          kind == "Pod";
+}
+
+std::string labelOf(const nlohmann::json& object, std::string_view key) {
+  const nlohmann::json* metadata = client::objectAt(object, "metadata");
+  const nlohmann::json* labels =
+      metadata != nullptr ? client::objectAt(*metadata, "labels") : nullptr;
+  return labels != nullptr ? client::stringAt(*labels, std::string(key).c_str()) : std::string();
 }
 
 void KindCache::add(cache::Informer& informer, std::string nameSpace) {

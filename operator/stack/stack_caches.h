@@ -29,6 +29,9 @@ const client::ApiResource& podResource();
 // Whether the stack controller needs the kind's full objects (status), not metadata only.
 bool needsFullObjects(const std::string& kind);
 
+// The value of the object's label `key`; "" when it has none.
+std::string labelOf(const nlohmann::json& object, std::string_view key);
+
 // One kind over the watched namespaces.
 class KindCache {
  public:

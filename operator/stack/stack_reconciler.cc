@@ -59,11 +59,6 @@ std::string nowRfc3339() {
   return micro.substr(0, kWholeSeconds) + "Z";
 }
 
-std::string groupOf(const std::string& apiVersion) {
-  const std::size_t slash = apiVersion.find('/');
-  return slash == std::string::npos ? std::string() : apiVersion.substr(0, slash);
-}
-
 // A problem that makes the stack Stalled: the user must act.
 struct Problem {
   std::string reason;
@@ -160,9 +155,13 @@ std::shared_ptr<const StackReconciler::Prepared> StackReconciler::prepare(
   prepared->name = client::stringAt(metadata, "name");
   const Json spec = stack.value("spec", Json());
 
-  // The inputs' identity: the spec, and the resourceVersion of every Secret and ConfigMap it
-  // reads (from the metadata caches: no read of their content unless one changed).
-  Json key = {{"uid", uid}, {"spec", spec}, {"sources", Json::array()}};
+  // The inputs' identity: the generation (the API server bumps it on every change of the spec,
+  // so the spec itself need not be hashed on every pass), and the resourceVersion of every
+  // Secret and ConfigMap it reads (from the metadata caches: no read of their content unless
+  // one changed).
+  Json key = {{"uid", uid},
+              {"generation", metadata.value("generation", std::int64_t{0})},
+              {"sources", Json::array()}};
   auto parsed = parseStackSpec(spec);
   if (parsed) {
     for (const SourceReference& ref : sourceReferences(*parsed)) {
@@ -207,7 +206,7 @@ std::shared_ptr<const StackReconciler::Prepared> StackReconciler::prepare(
         for (translate::Object& object : translation->objects) {
           object["metadata"]["namespace"] = prepared->nameSpace;
           setOwner(object, owner);
-          prepared->desired.insert({groupOf(object.value("apiVersion", "")),
+          prepared->desired.insert({client::splitGroupVersion(object.value("apiVersion", "")).first,
                                     object.value("kind", ""), prepared->nameSpace,
                                     object["metadata"].value("name", "")});
         }
@@ -227,6 +226,241 @@ std::shared_ptr<const StackReconciler::Prepared> StackReconciler::prepare(
   return prepared;
 }
 
+// What one pass finds, in the order the steps fill it in.
+struct StackReconciler::Pass {
+  const reconcile::ReconcileContext& context;
+  const reconcile::Request& request;
+  const Prepared& prepared;
+  StackOwner owner;
+  StackStatus status;
+  std::vector<Problem> problems;          // each makes the stack Stalled
+  std::optional<std::string> retryError;  // the pass failed in a way a retry may cure
+  // Per service, for the re-assessment; holding the pointers keeps the pods alive while the
+  // informer replaces them in its store.
+  std::vector<std::vector<cache::ObjectPtr>> podsOf;
+  std::set<std::pair<std::string, std::string>> gated;  // (kind, name) of held workloads
+  // The server's answer for each workload this pass changed, by (kind, name).
+  std::map<std::pair<std::string, std::string>, Json> appliedWorkloads;
+};
+
+void StackReconciler::assessServices(Pass& pass) const {
+  const translate::Translation& translation = *pass.prepared.translation;
+  const std::string& ns = pass.request.ns;
+  std::vector<ServiceNode> nodes;
+  std::map<std::string, ServiceProgress> progress;
+  for (const translate::ServiceManifest& manifest : translation.services) {
+    const KindCache* workloads = caches_.kind(manifest.workloadKind);
+    const cache::ObjectPtr workload =
+        workloads != nullptr ? workloads->get(ns, manifest.name) : nullptr;
+    std::vector<cache::ObjectPtr> podObjects =
+        caches_.pods.byLabel(ns, std::string(translate::kServiceLabel), manifest.name);
+    std::erase_if(podObjects, [&](const cache::ObjectPtr& pod) {
+      return labelOf(*pod, translate::kStackLabel) != pass.request.name;
+    });
+    ServiceHealth health = assess(manifest, workload.get(), podObjects, pass.prepared);
+    pass.podsOf.push_back(std::move(podObjects));
+    if (health.failed) {
+      pass.problems.push_back(
+          {kReasonJobFailed, "service " + manifest.composeName + ": " + health.message});
+    }
+    if (const std::string refusal = podSecurityRefusal(workload.get()); !refusal.empty()) {
+      pass.problems.push_back({kReasonPodSecurity, "service " + manifest.composeName + ": " +
+                                                       pass.prepared.redact(refusal)});
+    }
+    progress[manifest.name] = {workload != nullptr, health.ready,
+                               manifest.workloadKind == kJobKind && health.ready};
+    ServiceNode node{manifest.name, {}};
+    for (const translate::ServiceDependency& dependency : manifest.dependsOn) {
+      node.dependsOn.push_back(
+          {dependency.name, startCondition(dependency.condition), dependency.required});
+    }
+    nodes.push_back(std::move(node));
+    pass.status.services.push_back(std::move(health));
+  }
+  const std::vector<StartDecision> decisions = planStartup(nodes, progress);
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    if (!decisions[i].mayApply) {
+      pass.gated.emplace(translation.services[i].workloadKind, translation.services[i].name);
+      pass.status.services[i].waitingFor = decisions[i].waitingFor;
+    }
+  }
+}
+
+ServiceHealth StackReconciler::assess(const translate::ServiceManifest& manifest,
+                                      const Json* workload,
+                                      const std::vector<cache::ObjectPtr>& podObjects,
+                                      const Prepared& prepared) {
+  std::vector<const Json*> pods;
+  for (const cache::ObjectPtr& pod : podObjects) {
+    pods.push_back(pod.get());
+  }
+  ServiceHealth health =
+      assessService(manifest.name, manifest.composeName, manifest.workloadKind, workload, pods);
+  health.message = prepared.redact(health.message);
+  return health;
+}
+
+void StackReconciler::applyObject(const translate::Object& object, Pass& pass) {
+  const std::string kind = object.value("kind", "");
+  const std::string name = object["metadata"].value("name", "");
+  const std::string& ns = pass.request.ns;
+  const KindCache* cache = caches_.kind(kind);
+  const auto known = resources_.find(kind);
+  if (cache == nullptr || known == resources_.end()) {
+    pass.problems.push_back({kReasonApplyRejected, "the translation made a " + kind +
+                                                       ", which the operator does not manage"});
+    return;
+  }
+  const client::ApiResource& resource = known->second;
+  std::string liveVersion;
+  cache::ObjectPtr live = cache->get(ns, name);
+  if (live == nullptr) {
+    // Not among our labelled objects: someone else's may hold the name.
+    auto existing = api_.get(resource, ns, name, {.metadataOnly = true});
+    if (existing) {
+      live = std::make_shared<const Json>(std::move(existing->object));
+    } else if (!client::isNotFound(existing.error())) {
+      pass.retryError = existing.error().describe();
+      return;
+    }
+  } else {
+    liveVersion = client::stringAt(live->at("metadata"), "resourceVersion");
+  }
+  if (live != nullptr && ownershipOf(*live, kind, pass.owner) == Ownership::kForeign) {
+    pass.problems.push_back(
+        {kReasonNameConflict,
+         "the " + kind + " '" + name + "' already exists in the namespace '" + ns +
+             "' and is not managed by this stack; the operator does not take it over: "
+             "delete or rename it, or rename the service"});
+    return;
+  }
+  auto applied = applier_.apply(resource, ns, object, liveVersion,
+                                {.fieldManager = kFieldManager, .force = true});
+  if (!applied) {
+    const client::ApiError& error = applied.error();
+    if (kind == kJobKind && client::isInvalid(error) &&
+        error.message.find(kImmutableMarker) != std::string::npos && live != nullptr) {
+      // A Job's pod template cannot change: a Job whose image or config changed is replaced
+      // (docker compose recreates the container too). Deleted now, created by the next pass
+      // once the deletion is seen.
+      if (auto removed = removeIncarnation(resource, ns, *live); !removed) {
+        pass.retryError = "replacing Job " + name + ": " + removed.error().describe();
+      } else {
+        pass.context.logger.info("replacing a Job whose pod template changed", {{"object", name}});
+        pass.retryError = "Job " + name + " is being replaced";
+      }
+      return;
+    }
+    if (!isRejection(error)) {
+      pass.retryError = kind + " " + name + ": " + error.describe();
+      return;
+    }
+    pass.problems.push_back(
+        {mentionsPodSecurity(error.message) ? kReasonPodSecurity : kReasonApplyRejected,
+         "the API server rejected the " + kind + " '" + name +
+             "': " + pass.prepared.redact(error.message)});
+    return;
+  }
+  if (applied->action == apply::ApplyAction::Applied && applied->object && needsFullObjects(kind)) {
+    pass.appliedWorkloads.emplace(std::make_pair(kind, name), *applied->object);
+  }
+  for (const std::string& warning : applied->warnings) {
+    if (mentionsPodSecurity(warning)) {
+      pass.problems.push_back({kReasonPodSecurity, "the " + kind + " '" + name +
+                                                       "': " + pass.prepared.redact(warning)});
+    }
+  }
+}
+
+void StackReconciler::pruneObjects(Pass& pass) {
+  const std::string& ns = pass.request.ns;
+  for (const auto& [managedKind, resource] : resources_) {
+    const KindCache* cache = caches_.kind(resource.kind);
+    if (cache == nullptr) {
+      continue;
+    }
+    for (const cache::ObjectPtr& child :
+         cache->byLabel(ns, std::string(translate::kStackLabel), pass.request.name)) {
+      const std::string childName = client::stringAt(child->at("metadata"), "name");
+      if (pass.prepared.desired.contains({resource.group, resource.kind, ns, childName}) ||
+          !apply::isControlledBy(*child, pass.owner.uid)) {
+        continue;
+      }
+      if (auto removed = removeIncarnation(resource, ns, *child); !removed) {
+        pass.retryError =
+            "deleting " + resource.kind + " " + childName + ": " + removed.error().describe();
+        continue;
+      }
+      pass.context.logger.info("pruned an object the stack no longer makes",
+                               {{"kind", resource.kind}, {"object", childName}});
+    }
+  }
+}
+
+Expected<void, client::ApiError> StackReconciler::removeIncarnation(
+    const client::ApiResource& resource, const std::string& nameSpace, const Json& live) {
+  const Json& metadata = live.at("metadata");
+  client::DeleteOptions options;
+  options.propagation = client::PropagationPolicy::Background;
+  options.preconditionUid = client::stringAt(metadata, "uid");
+  auto removed = api_.remove(resource, nameSpace, client::stringAt(metadata, "name"), options);
+  // Gone already, or replaced by another incarnation meanwhile: nothing for us to delete.
+  if (!removed && !client::isNotFound(removed.error()) && !client::isConflict(removed.error())) {
+    return Unexpected(std::move(removed).error());
+  }
+  return {};
+}
+
+void StackReconciler::reassessAppliedWorkloads(Pass& pass) const {
+  const translate::Translation& translation = *pass.prepared.translation;
+  for (std::size_t i = 0; i < translation.services.size(); ++i) {
+    const translate::ServiceManifest& manifest = translation.services[i];
+    const auto applied = pass.appliedWorkloads.find({manifest.workloadKind, manifest.name});
+    if (applied == pass.appliedWorkloads.end()) {
+      continue;
+    }
+    const std::string waitingFor = pass.status.services[i].waitingFor;
+    pass.status.services[i] = assess(manifest, &applied->second, pass.podsOf[i], pass.prepared);
+    if (!waitingFor.empty()) {
+      pass.status.services[i].waitingFor = waitingFor;
+    }
+  }
+}
+
+StackVerdict StackReconciler::verdictOf(const Pass& pass) {
+  if (!pass.problems.empty()) {
+    std::string message;
+    for (const Problem& problem : pass.problems) {
+      message += (message.empty() ? "" : "; ") + problem.message;
+    }
+    return {StackPhase::kStalled, pass.problems.front().reason, message};
+  }
+  if (pass.prepared.spec->suspend) {
+    return {StackPhase::kSuspended, kReasonSuspended,
+            "spec.suspend is true: the operator changes nothing until it is false"};
+  }
+  if (pass.retryError) {
+    return {StackPhase::kRetrying, kReasonRetrying, pass.prepared.redact(*pass.retryError)};
+  }
+  std::size_t ready = 0;
+  std::string waiting;
+  for (const ServiceHealth& health : pass.status.services) {
+    if (health.ready) {
+      ++ready;
+      continue;
+    }
+    waiting += (waiting.empty() ? "" : "; ") + health.composeName +
+               (health.waitingFor.empty() ? "" : " (" + health.waitingFor + ")") +
+               (health.message.empty() ? "" : ": " + health.message);
+  }
+  if (ready == pass.status.services.size()) {
+    return {StackPhase::kReady, kReasonSucceeded,
+            std::to_string(ready) + " of " + std::to_string(pass.status.services.size()) +
+                " services are available"};
+  }
+  return {StackPhase::kProgressing, kReasonProgressing, "waiting for " + waiting};
+}
+
 reconcile::ReconcileResult StackReconciler::reconcile(const reconcile::ReconcileContext& context,
                                                       const reconcile::Request& request) {
   const cache::ObjectPtr stack = caches_.stacks.get(request.ns, request.name);
@@ -242,262 +476,57 @@ reconcile::ReconcileResult StackReconciler::reconcile(const reconcile::Reconcile
   if (client::fieldAt(metadata, "deletionTimestamp") != nullptr) {
     return reconcile::Result{};
   }
-  const std::string uid = client::stringAt(metadata, "uid");
   const std::int64_t generation = metadata.value("generation", std::int64_t{0});
   const Json* liveStatus = client::objectAt(*stack, "status");
   const std::vector<Condition> previous = parseConditions(
       liveStatus != nullptr ? liveStatus->value("conditions", Json::array()) : Json::array());
 
   const std::shared_ptr<const Prepared> prepared = prepare(*stack, context);
-  StackStatus status;
-  status.observedGeneration = generation;
-  status.inputHash = prepared->inputKey;
-  StackVerdict verdict{StackPhase::kProgressing, kReasonProgressing, ""};
-  std::optional<std::string> retryError;
-
+  Pass pass{
+      context, request, *prepared,
+      StackOwner{request.name, request.ns, client::stringAt(metadata, "uid"),
+                 prepared->spec ? prepared->spec->volumeRetention : VolumeRetention::kRetain}};
+  pass.status.observedGeneration = generation;
+  pass.status.inputHash = prepared->inputKey;
+  StackVerdict verdict;
   if (prepared->failure) {
     verdict = {prepared->retriable ? StackPhase::kRetrying : StackPhase::kStalled,
                prepared->retriable ? kReasonRetrying : prepared->failure->reason,
                prepared->failure->message};
     if (prepared->retriable) {
-      retryError = prepared->failure->message;
+      pass.retryError = prepared->failure->message;
     }
   } else {
-    const translate::Translation& translation = *prepared->translation;
-    const StackOwner owner{request.name, request.ns, uid, prepared->spec->volumeRetention};
-
     // 3. Assess the services from the caches, and gate their start.
-    std::vector<ServiceNode> nodes;
-    std::map<std::string, ServiceProgress> progress;
-    std::vector<Problem> problems;
-    // Per service, for the re-assessment below; holding the pointers keeps the pods alive while
-    // the informer replaces them in its store.
-    std::vector<std::vector<cache::ObjectPtr>> podsOf;
-    for (const translate::ServiceManifest& manifest : translation.services) {
-      const KindCache* workloads = caches_.kind(manifest.workloadKind);
-      const cache::ObjectPtr workload =
-          workloads != nullptr ? workloads->get(request.ns, manifest.name) : nullptr;
-      std::vector<cache::ObjectPtr> podObjects =
-          caches_.pods.byLabel(request.ns, std::string(translate::kServiceLabel), manifest.name);
-      std::erase_if(podObjects, [&](const cache::ObjectPtr& pod) {
-        const Json* labels = client::objectAt(pod->at("metadata"), "labels");
-        return labels == nullptr ||
-               client::stringAt(*labels, std::string(translate::kStackLabel).c_str()) !=
-                   request.name;
-      });
-      std::vector<const Json*> pods;
-      for (const cache::ObjectPtr& pod : podObjects) {
-        pods.push_back(pod.get());
-      }
-      ServiceHealth health = assessService(manifest.name, manifest.composeName,
-                                           manifest.workloadKind, workload.get(), pods);
-      health.message = prepared->redact(health.message);
-      podsOf.push_back(std::move(podObjects));
-      if (health.failed) {
-        problems.push_back(
-            {kReasonJobFailed, "service " + manifest.composeName + ": " + health.message});
-      }
-      if (const std::string refusal = podSecurityRefusal(workload.get()); !refusal.empty()) {
-        problems.push_back({kReasonPodSecurity,
-                            "service " + manifest.composeName + ": " + prepared->redact(refusal)});
-      }
-      progress[manifest.name] = {workload != nullptr, health.ready,
-                                 manifest.workloadKind == "Job" && health.ready};
-      ServiceNode node{manifest.name, {}};
-      for (const translate::ServiceDependency& dependency : manifest.dependsOn) {
-        node.dependsOn.push_back(
-            {dependency.name, startCondition(dependency.condition), dependency.required});
-      }
-      nodes.push_back(std::move(node));
-      status.services.push_back(std::move(health));
-    }
-    const std::vector<StartDecision> decisions = planStartup(nodes, progress);
-    std::set<std::pair<std::string, std::string>> gated;  // (kind, name) of held workloads
-    for (std::size_t i = 0; i < decisions.size(); ++i) {
-      if (!decisions[i].mayApply) {
-        gated.emplace(translation.services[i].workloadKind, translation.services[i].name);
-        status.services[i].waitingFor = decisions[i].waitingFor;
-      }
-    }
-
-    // A workload this pass changes is judged by the server's answer (its new generation is
-    // not observed yet), not by the cache's older copy: a changed stack is never Ready on the
-    // strength of its previous rollout.
-    std::map<std::pair<std::string, std::string>, Json> appliedWorkloads;
+    assessServices(pass);
     if (!prepared->spec->suspend) {
-      // 4. Apply.
-      for (const translate::Object& object : translation.objects) {
-        const std::string kind = object.value("kind", "");
-        const std::string name = object["metadata"].value("name", "");
-        if (gated.contains({kind, name})) {
-          continue;
-        }
-        const KindCache* cache = caches_.kind(kind);
-        const auto known = resources_.find(kind);
-        const client::ApiResource* resource = known != resources_.end() ? &known->second : nullptr;
-        if (cache == nullptr || resource == nullptr) {
-          problems.push_back({kReasonApplyRejected, "the translation made a " + kind +
-                                                        ", which the operator does not manage"});
-          continue;
-        }
-        std::string liveVersion;
-        cache::ObjectPtr live = cache->get(request.ns, name);
-        if (live == nullptr) {
-          // Not among our labelled objects: someone else's may hold the name.
-          auto existing = api_.get(*resource, request.ns, name, {.metadataOnly = true});
-          if (existing) {
-            live = std::make_shared<const Json>(std::move(existing->object));
-          } else if (!client::isNotFound(existing.error())) {
-            retryError = existing.error().describe();
-            continue;
-          }
-        } else {
-          liveVersion = client::stringAt(live->at("metadata"), "resourceVersion");
-        }
-        if (live != nullptr && ownershipOf(*live, kind, owner) == Ownership::kForeign) {
-          problems.push_back(
-              {kReasonNameConflict,
-               "the " + kind + " '" + name + "' already exists in the namespace '" + request.ns +
-                   "' and is not managed by this stack; the operator does not take it over: "
-                   "delete or rename it, or rename the service"});
-          continue;
-        }
-        auto applied = applier_.apply(*resource, request.ns, object, liveVersion,
-                                      {.fieldManager = kFieldManager, .force = true});
-        if (!applied) {
-          const client::ApiError& error = applied.error();
-          if (kind == kJobKind && client::isInvalid(error) &&
-              error.message.find(kImmutableMarker) != std::string::npos && live != nullptr) {
-            // A Job's pod template cannot change: a Job whose image or config changed is
-            // replaced (docker compose recreates the container too). Deleted now, created by
-            // the next pass once the deletion is seen.
-            client::DeleteOptions options;
-            options.propagation = client::PropagationPolicy::Background;
-            options.preconditionUid = client::stringAt(live->at("metadata"), "uid");
-            auto removed = api_.remove(*resource, request.ns, name, options);
-            if (!removed && !client::isNotFound(removed.error())) {
-              retryError = "replacing Job " + name + ": " + removed.error().describe();
-            } else {
-              context.logger.info("replacing a Job whose pod template changed", {{"object", name}});
-              retryError = "Job " + name + " is being replaced";
-            }
-            continue;
-          }
-          if (!isRejection(error)) {
-            retryError = kind + " " + name + ": " + error.describe();
-            continue;
-          }
-          problems.push_back(
-              {mentionsPodSecurity(error.message) ? kReasonPodSecurity : kReasonApplyRejected,
-               "the API server rejected the " + kind + " '" + name +
-                   "': " + prepared->redact(error.message)});
-          continue;
-        }
-        if (applied->action == apply::ApplyAction::Applied && applied->object &&
-            needsFullObjects(kind)) {
-          appliedWorkloads.emplace(std::make_pair(kind, name), *applied->object);
-        }
-        for (const std::string& warning : applied->warnings) {
-          if (mentionsPodSecurity(warning)) {
-            problems.push_back({kReasonPodSecurity,
-                                "the " + kind + " '" + name + "': " + prepared->redact(warning)});
-          }
+      // 4. Apply what is not held back, then 5. prune what the stack no longer makes.
+      for (const translate::Object& object : prepared->translation->objects) {
+        if (!pass.gated.contains(
+                {object.value("kind", ""), object["metadata"].value("name", "")})) {
+          applyObject(object, pass);
         }
       }
-
-      // 5. Prune what the stack no longer makes: our labelled children, controlled by this
-      // stack, not desired. Retained claims are never controlled, so never deleted.
-      for (const auto& [managedKind, resource] : resources_) {
-        const KindCache* cache = caches_.kind(resource.kind);
-        if (cache == nullptr) {
-          continue;
-        }
-        for (const cache::ObjectPtr& child :
-             cache->byLabel(request.ns, std::string(translate::kStackLabel), request.name)) {
-          const Json& childMeta = child->at("metadata");
-          const std::string childName = client::stringAt(childMeta, "name");
-          if (prepared->desired.contains({resource.group, resource.kind, request.ns, childName}) ||
-              !apply::isControlledBy(*child, uid)) {
-            continue;
-          }
-          client::DeleteOptions options;
-          options.propagation = client::PropagationPolicy::Background;
-          options.preconditionUid = client::stringAt(childMeta, "uid");
-          auto removed = api_.remove(resource, request.ns, childName, options);
-          if (!removed && !client::isNotFound(removed.error()) &&
-              !client::isConflict(removed.error())) {
-            retryError =
-                "deleting " + resource.kind + " " + childName + ": " + removed.error().describe();
-            continue;
-          }
-          context.logger.info("pruned an object the stack no longer makes",
-                              {{"kind", resource.kind}, {"object", childName}});
-        }
-      }
+      pruneObjects(pass);
     }
-
-    for (std::size_t i = 0; i < translation.services.size(); ++i) {
-      const translate::ServiceManifest& manifest = translation.services[i];
-      const auto applied = appliedWorkloads.find({manifest.workloadKind, manifest.name});
-      if (applied == appliedWorkloads.end()) {
-        continue;
-      }
-      const std::string waitingFor = status.services[i].waitingFor;
-      std::vector<const Json*> pods;
-      for (const cache::ObjectPtr& pod : podsOf[i]) {
-        pods.push_back(pod.get());
-      }
-      status.services[i] = assessService(manifest.name, manifest.composeName, manifest.workloadKind,
-                                         &applied->second, pods);
-      status.services[i].message = prepared->redact(status.services[i].message);
-      if (!waitingFor.empty()) {
-        status.services[i].waitingFor = waitingFor;
-      }
+    // A workload this pass changed is judged by the server's answer (its new generation is not
+    // observed yet), not by the cache's older copy: a changed stack is never Ready on the
+    // strength of its previous rollout.
+    reassessAppliedWorkloads(pass);
+    verdict = verdictOf(pass);
+    for (const translate::Object& object : prepared->translation->objects) {
+      pass.status.inventory.push_back({object.value("apiVersion", ""), object.value("kind", ""),
+                                       object["metadata"].value("name", "")});
     }
-
-    // The verdict.
-    std::size_t ready = 0;
-    std::string waiting;
-    for (const ServiceHealth& health : status.services) {
-      if (health.ready) {
-        ++ready;
-        continue;
-      }
-      waiting += (waiting.empty() ? "" : "; ") + health.composeName +
-                 (health.waitingFor.empty() ? "" : " (" + health.waitingFor + ")") +
-                 (health.message.empty() ? "" : ": " + health.message);
-    }
-    if (!problems.empty()) {
-      std::string message;
-      for (const Problem& problem : problems) {
-        message += (message.empty() ? "" : "; ") + problem.message;
-      }
-      verdict = {StackPhase::kStalled, problems.front().reason, message};
-    } else if (prepared->spec->suspend) {
-      verdict = {StackPhase::kSuspended, kReasonSuspended,
-                 "spec.suspend is true: the operator changes nothing until it is false"};
-    } else if (retryError) {
-      verdict = {StackPhase::kRetrying, kReasonRetrying, prepared->redact(*retryError)};
-    } else if (ready == status.services.size()) {
-      verdict = {StackPhase::kReady, kReasonSucceeded,
-                 std::to_string(ready) + " of " + std::to_string(status.services.size()) +
-                     " services are available"};
-    } else {
-      verdict = {StackPhase::kProgressing, kReasonProgressing, "waiting for " + waiting};
-    }
-    for (const translate::Object& object : translation.objects) {
-      status.inventory.push_back({object.value("apiVersion", ""), object.value("kind", ""),
-                                  object["metadata"].value("name", "")});
-    }
-    for (const translate::StackDiagnostic& warning : translation.warnings) {
-      status.warnings.push_back({warning.code, warning.service, warning.where.path,
-                                 prepared->redact(warning.where.message)});
+    for (const translate::StackDiagnostic& warning : prepared->translation->warnings) {
+      pass.status.warnings.push_back({warning.code, warning.service, warning.where.path,
+                                      prepared->redact(warning.where.message)});
     }
   }
 
   // 6. Status and events, only on change.
-  status.conditions = stackConditions(verdict, generation, previous, nowRfc3339());
-  const Json desiredStatus = toJson(status);
+  pass.status.conditions = stackConditions(verdict, generation, previous, nowRfc3339());
+  const Json desiredStatus = toJson(pass.status);
   const bool statusChanged = liveStatus == nullptr || !sameStatus(*liveStatus, desiredStatus);
   context.logger.debug("reconciled the stack", {{"reason", verdict.reason},
                                                 {"message", verdict.message},
@@ -518,7 +547,7 @@ reconcile::ReconcileResult StackReconciler::reconcile(const reconcile::Reconcile
                                                              written.error().describe()));
     }
   }
-  if (auto event = transitionEvent(previous, status.conditions)) {
+  if (auto event = transitionEvent(previous, pass.status.conditions)) {
     if (auto recorded = events_.record(*stack, {event->type, event->reason, event->note});
         !recorded) {
       context.logger.info("could not record an event", {{"error", recorded.error().describe()}});
@@ -526,8 +555,8 @@ reconcile::ReconcileResult StackReconciler::reconcile(const reconcile::Reconcile
     context.logger.info("the stack changed state",
                         {{"reason", verdict.reason}, {"message", verdict.message}});
   }
-  if (retryError) {
-    return Unexpected(reconcile::ReconcileError::retriable(prepared->redact(*retryError)));
+  if (pass.retryError) {
+    return Unexpected(reconcile::ReconcileError::retriable(prepared->redact(*pass.retryError)));
   }
   return reconcile::Result{};
 }

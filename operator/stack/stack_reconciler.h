@@ -23,8 +23,11 @@
 #include "operator/apply/applier.h"
 #include "operator/reconcile/reconciler.h"
 #include "operator/stack/event_recorder.h"
+#include "operator/stack/service_health.h"
 #include "operator/stack/stack_caches.h"
+#include "operator/stack/stack_conditions.h"
 #include "operator/stack/stack_inputs.h"
+#include "operator/translate/translation.h"
 
 namespace cop::stack {
 
@@ -44,8 +47,26 @@ class StackReconciler final : public reconcile::Reconciler {
   struct Prepared;  // a stack's translation, or why there is none
 
  private:
+  struct Pass;  // what one pass finds (stack_reconciler.cc)
+
   std::shared_ptr<const Prepared> prepare(const nlohmann::json& stack,
                                           const reconcile::ReconcileContext& context);
+  // The steps of one pass, in order.
+  void assessServices(Pass& pass) const;
+  void applyObject(const translate::Object& object, Pass& pass);
+  void pruneObjects(Pass& pass);
+  void reassessAppliedWorkloads(Pass& pass) const;
+  static StackVerdict verdictOf(const Pass& pass);
+
+  // One service's health, its message redacted of the stack's Secret values.
+  static ServiceHealth assess(const translate::ServiceManifest& manifest,
+                              const nlohmann::json* workload,
+                              const std::vector<cache::ObjectPtr>& pods, const Prepared& prepared);
+  // Deletes exactly this incarnation of the object (its UID the precondition); an object
+  // already gone or replaced meanwhile is not an error.
+  Expected<void, client::ApiError> removeIncarnation(const client::ApiResource& resource,
+                                                     const std::string& nameSpace,
+                                                     const nlohmann::json& live);
 
   client::ApiClient& api_;
   const StackCaches& caches_;

@@ -4,58 +4,13 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "operator/common/utf8.h"
+
 namespace cop::stack {
 namespace {
 
 // U+FFFD REPLACEMENT CHARACTER, what a JSON encoder (Go's included) writes for invalid bytes.
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
-
-// The code point at text[pos] and its length in bytes; value kInvalid when the bytes there are
-// not a valid RFC 3629 sequence (overlong, surrogate, above U+10FFFF, truncated).
-constexpr char32_t kInvalid = 0xFFFFFFFF;
-struct Decoded {
-  char32_t value = kInvalid;
-  std::size_t length = 1;
-};
-
-Decoded decode(std::string_view text, std::size_t pos) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) {
-    return {lead, 1};
-  }
-  std::size_t length = 0;
-  char32_t value = 0;
-  char32_t minimum = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    value = lead & 0x1F;
-    minimum = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    value = lead & 0x0F;
-    minimum = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    value = lead & 0x07;
-    minimum = 0x10000;
-  } else {
-    return {};
-  }
-  if (pos + length > text.size()) {
-    return {};
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) {
-      return {};
-    }
-    value = (value << 6) | (byte(i) & 0x3F);
-  }
-  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return {};
-  }
-  return {value, length};
-}
 
 // Characters that would break the line or are invisible noise in a one-line message.
 bool isBlank(char32_t c) {
@@ -85,15 +40,15 @@ std::string oneLine(std::string_view text) {
   out.reserve(text.size());
   bool pendingSpace = false;
   for (std::size_t pos = 0; pos < text.size();) {
-    const Decoded c = decode(text, pos);
-    if (c.value != kInvalid && isBlank(c.value)) {
+    const Utf8Char c = decodeUtf8(text, pos);
+    if (c.valid && isBlank(c.value)) {
       pendingSpace = !out.empty();
     } else {
       if (pendingSpace) {
         out += ' ';
         pendingSpace = false;
       }
-      if (c.value == kInvalid) {
+      if (!c.valid) {
         out += kReplacementCharacter;
       } else {
         out.append(text.substr(pos, c.length));

@@ -16,14 +16,12 @@
 // of the service), which is what makes such a guess impractical in practice; a stack whose
 // pods reference only one tiny secret is the weak case.
 
-#include <openssl/evp.h>
-
-#include <array>
 #include <map>
 #include <memory>
 #include <new>
 #include <set>
 
+#include "operator/common/sha256.h"
 #include "operator/translate/defaults.h"
 #include "operator/translate/stack_context.h"
 
@@ -33,11 +31,6 @@ namespace {
 
 using Ref = std::pair<std::string, std::string>;  // kind, name
 
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
 // Appends `text` with its length in front, so that ("ab", "c") and ("a", "bc") differ.
 void appendField(std::string& out, std::string_view text) {
   out += std::to_string(text.size());
@@ -45,24 +38,14 @@ void appendField(std::string& out, std::string_view text) {
   out += text;
 }
 
-std::string sha256Hex(const std::string& text) {
-  MdCtx ctx(EVP_MD_CTX_new());
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), text.data(), text.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1) {
-    // Only an allocation failure gets here, and the translation must stay deterministic.
+// Only an allocation failure makes the digest fail, and the translation must stay
+// deterministic: it fails as an allocation failure does.
+std::string configHash(const std::string& text) {
+  std::optional<std::string> hex = sha256Hex(text);
+  if (!hex) {
     throw std::bad_alloc();
   }
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(static_cast<std::size_t>(size) * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kDigits[digest[i] >> 4]);
-    hex.push_back(kDigits[digest[i] & 0x0f]);
-  }
-  return hex;
+  return std::move(*hex);
 }
 
 void addRef(std::set<Ref>& refs, const Object& parent, const std::string& field,
@@ -170,7 +153,7 @@ void addConfigHashes(StackContext& stack) {
       appendField(input, canonicalContent(*it->second));
     }
     if (!input.empty()) {
-      hashes.emplace_back(&podTemplate, sha256Hex(input));
+      hashes.emplace_back(&podTemplate, configHash(input));
     }
   }
   for (auto& [podTemplate, hash] : hashes) {

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "operator/emit/writers.h"
 #include "operator/load/source_reader.h"
 
 namespace cop::testing {
@@ -116,6 +117,16 @@ std::string joinWarnings(const Warnings& warnings) {
     out += warning.format() + "\n";
   }
   return out;
+}
+
+std::string visibleText(std::vector<translate::Object> objects) {
+  for (translate::Object& object : objects) {
+    if (object["kind"] == "Secret") {
+      object.erase("data");
+      object.erase("stringData");
+    }
+  }
+  return emit::toYamlStream(objects) + emit::toJsonList(objects);
 }
 
 }  // namespace cop::testing

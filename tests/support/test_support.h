@@ -43,4 +43,8 @@ load::VariableLookup lookupFrom(std::map<std::string, std::string> values);
 // Every warning's formatted text, joined by newlines (for EXPECT_THAT(..., HasSubstr)).
 std::string joinWarnings(const Warnings& warnings);
 
+// Everything a reader of non-Secret objects can see: all objects as YAML and as JSON, with the
+// data of Secrets (and only that) left out.
+std::string visibleText(std::vector<translate::Object> objects);
+
 }  // namespace cop::testing

@@ -8,7 +8,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "operator/emit/writers.h"
 #include "tests/support/test_support.h"
 
 namespace cop::translate {
@@ -18,18 +17,7 @@ using testing::convertText;
 using testing::findObject;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Everything a reader of non-Secret objects can see: all objects as YAML and as JSON, with
-// the data of Secrets (and only that) left out.
-std::string visibleText(std::vector<Object> objects) {
-  for (Object& object : objects) {
-    if (object["kind"] == "Secret") {
-      object.erase("data");
-      object.erase("stringData");
-    }
-  }
-  return emit::toYamlStream(objects) + emit::toJsonList(objects);
-}
+using testing::visibleText;
 
 // The decoded values of all Secrets' data, to prove the value went somewhere safe.
 bool inSomeSecret(const std::vector<Object>& objects, const std::string& base64) {

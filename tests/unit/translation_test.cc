@@ -11,7 +11,6 @@
 #include <set>
 
 #include "operator/common/base64.h"
-#include "operator/emit/writers.h"
 #include "operator/translate/diagnostic_codes.h"
 #include "tests/support/test_support.h"
 
@@ -23,6 +22,7 @@ using testing::findObject;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
+using testing::visibleText;
 
 using Translated = Expected<Translation, StackDiagnostic>;
 
@@ -508,17 +508,6 @@ TEST(TranslationTest, AnInvalidStackNameIsRefused) {
 }
 
 // ---- secretVariables -----------------------------------------------------------------------
-
-// All objects as text, with the data of Secrets (and only that) left out.
-std::string visibleText(std::vector<Object> objects) {
-  for (Object& object : objects) {
-    if (object["kind"] == "Secret") {
-      object.erase("data");
-      object.erase("stringData");
-    }
-  }
-  return emit::toYamlStream(objects) + emit::toJsonList(objects);
-}
 
 // Whether some Secret's data holds `value` (decoded), whole or inside a longer value.
 bool inSecretData(const std::vector<Object>& objects, const std::string& value) {

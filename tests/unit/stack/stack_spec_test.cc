@@ -57,6 +57,12 @@ struct BadSpec {
   const char* field;  // the error must start with it
 };
 
+// Names each case by its field, so that the test names are stable between runs (the default
+// printer shows the struct's bytes, which hold pointers).
+void PrintTo(const BadSpec& bad, std::ostream* out) {
+  *out << bad.field;
+}
+
 class StackSpecErrors : public testing::TestWithParam<BadSpec> {};
 
 TEST_P(StackSpecErrors, NameTheField) {
