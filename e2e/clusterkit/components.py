@@ -167,6 +167,7 @@ class Component:
     ready_s: int                      # how long it may take to get healthy
     wave: int                         # `up` starts lower waves first
     control_plane: bool = True        # part of `restart control-plane`
+    stop_last: bool = False           # stopped after all others (what they talk to)
     up_ready: Optional[Callable] = None        # `up`, after its wave is healthy
     before_restart: Optional[Callable] = None  # `restart`, just before it starts again
 
@@ -174,7 +175,7 @@ class Component:
 COMPONENTS: Tuple[Component, ...] = (
     Component("etcd", "etcd", ("etcd_client", "etcd_peer"), etcd_argv,
               https_probe("etcd_client", "/health", client="apiserver-etcd-client", check=_etcd_healthy),
-              ETCD_READY_S, wave=0, control_plane=False),
+              ETCD_READY_S, wave=0, control_plane=False, stop_last=True),
     Component("kube-apiserver", "kube-apiserver", ("apiserver",), apiserver_argv,
               https_probe("apiserver", "/readyz", client="admin"),
               APISERVER_READY_S, wave=1, up_ready=apiserver_up_ready),
@@ -200,6 +201,12 @@ def get(name):
         return BY_NAME[name]
     except KeyError:
         raise Fail(f"unknown component {name}")
+
+
+def stops_last(name):
+    """Names not in the table (a record from a newer launcher) stop with the others."""
+    comp = BY_NAME.get(name)
+    return bool(comp and comp.stop_last)
 
 
 def all_port_names():

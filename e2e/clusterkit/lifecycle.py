@@ -56,12 +56,15 @@ def wait_ready(st, name, proc, ports, timeout=None):
 
 
 def stop_components(procs, names=None, sig=signal.SIGTERM, grace=STOP_GRACE_S):
-    """Stop the named components (default: all recorded), etcd last: an apiserver told
-    to stop while etcd vanishes under it hangs until SIGKILL."""
+    """Stop the named components (default: all recorded) together, but those marked
+    stop_last (etcd) after the rest: an apiserver told to stop while etcd vanishes under
+    it hangs until SIGKILL."""
     names = [n for n in (names or list(procs)) if n in procs]
-    stop_processes([procs[n] for n in names if n != "etcd"], grace=grace, sig=sig)
-    if "etcd" in names:
-        stop_processes([procs["etcd"]], grace=grace, sig=sig)
+    first = [n for n in names if not components.stops_last(n)]
+    last = [n for n in names if components.stops_last(n)]
+    stop_processes([procs[n] for n in first], grace=grace, sig=sig)
+    if last:
+        stop_processes([procs[n] for n in last], grace=grace, sig=sig)
 
 
 def write_kubeconfigs(st, api_port):

@@ -99,6 +99,10 @@ class Table(unittest.TestCase):
         self.assertEqual([[c.name for c in w] for w in components.waves()],
                          [["etcd"], ["kube-apiserver"], ["kube-controller-manager", "kube-scheduler", "kwok"]])
 
+    def test_only_etcd_stops_last(self):
+        self.assertEqual([n for n in components.NAMES if components.stops_last(n)], ["etcd"])
+        self.assertFalse(components.stops_last("from-a-newer-launcher"))
+
     def test_port_names_are_unique_and_what_cluster_json_holds(self):
         names = components.all_port_names()
         self.assertEqual(len(names), len(set(names)))
