@@ -25,6 +25,10 @@ KWOK_RULES = [
 ]
 
 
+# The label every fake node carries, and the only nodes kwok manages.
+KWOK_NODE_SELECTOR = "type=kwok"
+
+
 def node_name(i):
     return f"kwok-node-{i}"
 

@@ -28,12 +28,12 @@ import signal
 import sys
 import time
 
-from . import components
+from . import components, real_node
 from .binaries import CLIENT_BINARIES, find_binaries, kwok_config_text
 from .errors import Fail, PortTaken, log
 from .lifecycle import boot, restart, stop_components, teardown
 from .lock import timeout_from_env
-from .pki import make_pki
+from .pki import LEAVES, make_pki
 from .ports import port_is_free
 from .processes import alive, default_owner, record_of, rss_kib, stop_processes
 from .settings import DEFAULT_NODES
@@ -79,7 +79,10 @@ def cmd_up(args):
         if record.owner:
             record.watchdog = start_watchdog(st, record.owner)
             st.save(record)
-        make_pki(st.pki)
+        if args.real_node:
+            node_bin, node_images = real_node.find_inputs()
+            real_node.enable(st)
+        make_pki(st.pki, real_node.pki_leaves(LEAVES) if args.real_node else LEAVES)
         log(f"PKI ready ({time.monotonic() - t0:.1f} s)")
         (st.conf / "kwok.yaml").write_text(kwok_config_text(stages))
         for attempt in range(1, PORT_RETRIES + 1):
@@ -96,11 +99,19 @@ def cmd_up(args):
                 record.procs = {}
                 st.save(record)
                 shutil.rmtree(st.etcd_data, ignore_errors=True)
+        if args.real_node:
+            real_node.RealNode(st, record.ports["apiserver"], node_bin, node_images).up()
     except BaseException as e:
         # Leave no process behind; keep the folder so its logs can be read.
         try:
             if record.watchdog:
                 stop_processes([record.watchdog], grace=3)
+            if real_node.enabled(st):
+                real_node.RealNode(st, record.ports.get("apiserver")).down(
+                    api_alive=alive(record.procs.get("kube-apiserver")))
+        except Fail as node_error:
+            log(f"warning: {node_error}")
+        try:
             stop_components(record.procs)
         except Fail:
             pass
@@ -114,8 +125,9 @@ def cmd_up(args):
         raise
     os.close(lockfd)
     rss = sum(rss_kib(p.pid) for p in record.procs.values()) // 1024
+    node = " and a real node" if args.real_node else ""
     log(f"cluster ready in {time.monotonic() - t0:.1f} s: API https://127.0.0.1:{record.ports['apiserver']}, "
-        f"{args.nodes} nodes, {rss} MiB RSS")
+        f"{args.nodes} nodes{node}, {rss} MiB RSS")
     print(st.kubeconfig, flush=True)
 
 
@@ -162,6 +174,17 @@ def cmd_status(args):
         total += rss
         healthy &= running and ok
         print(status_line(comp.name, rec, running, ok, rss, detail))
+    if real_node.enabled(st):
+        node = real_node.RealNode(st, record.ports.get("apiserver"))
+        node_record = node.load() if node.exists() else real_node.NodeRecord(ports={})
+        for name in real_node.NODE_COMPONENTS:
+            rec = node_record.procs.get(name)
+            running, detail = node.health(name, node_record)
+            ok = running and detail == "ok"
+            rss = rss_kib(rec.pid) // 1024 if running else 0
+            total += rss
+            healthy &= ok
+            print(status_line(name, rec, running, ok, rss, detail))
     wd, owner = record.watchdog, record.owner
     if owner:
         print(f"{'watchdog':24} pid {wd.pid if wd else '-':>7}  {'running' if alive(wd) else 'STOPPED':8} "
@@ -177,9 +200,17 @@ def cmd_restart(args):
     st = resolve_state(args.target)
     if not st.is_cluster():
         raise Fail(f"{st.root} is not a cluster state folder")
-    names = components.select(args.components)
+    node_names = [n for n in args.components if n in real_node.NODE_COMPONENTS]
+    if node_names and not real_node.enabled(st):
+        raise Fail(f"{node_names[0]} runs only on a real node (`up --real-node`)")
+    plane = [n for n in args.components if n not in real_node.NODE_COMPONENTS]
+    names = components.select(plane) if plane or not node_names else []
     st.lock("restart")
-    restart(st, st.load(), names, args.hard)
+    if names:
+        restart(st, st.load(), names, args.hard)
+    if node_names:
+        real_node.RealNode(st, st.load().ports["apiserver"]).restart(node_names, args.hard)
+        log(f"restarted {', '.join(node_names)}; {real_node.nc.NODE_NAME} Ready again")
 
 
 def parser():
@@ -194,6 +225,10 @@ def parser():
                     help="tear down when this process ends (default: the caller of up, past any subshell; 0 = never)")
     up.add_argument("--apiserver-port", type=int, default=0, help="fixed API port (default: a free one)")
     up.add_argument("--bin-dir", help="folder with the binaries (default: E2E_BIN_DIR or e2e/build-toolchain)")
+    up.add_argument("--real-node", action="store_true",
+                    help="add a real node (containerd, kubelet, kube-proxy, CoreDNS, kube-router; root only, "
+                         "one per machine); binaries and images from E2E_NODE_BIN_DIR and E2E_NODE_IMAGES_DIR "
+                         "or e2e/build-node-toolchain and e2e/node/build-images")
 
     for verb, helptext in (("down", "stop every process and delete the state folder"),
                            ("status", "show each component; non-zero exit if unhealthy"),
@@ -217,7 +252,7 @@ def parser():
 def restart_targets(target, comps):
     """`restart DIR comp...`: argparse fills `target` first, so in `restart comp...` (no
     DIR) the first component lands there. Returns (target, components)."""
-    if target in components.NAMES + list(components.GROUPS):
+    if target in components.NAMES + list(components.GROUPS) + real_node.NODE_COMPONENTS:
         return None, [target] + list(comps)
     return target, list(comps)
 

@@ -11,8 +11,8 @@ its ports, its wave, its certificate in pki.LEAVES, and hooks if it needs them."
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
-from . import api
-from .bootstrap import bootstrap_objects
+from . import api, real_node
+from .bootstrap import KWOK_NODE_SELECTOR, bootstrap_objects
 from .errors import Fail, log
 from .settings import (APISERVER_READY_S, COMPONENT_READY_S, ETCD_READY_S, NODE_LEASE_SECONDS,
                        POD_CIDR_PREFIX, SA_ISSUER, SERVICE_CIDR)
@@ -39,6 +39,17 @@ def etcd_argv(st, bin_dir, ports):
 
 
 def apiserver_argv(st, bin_dir, ports):
+    p = st.pki
+    argv = _apiserver_base_argv(st, bin_dir, ports)
+    if real_node.enabled(st):
+        loopback_only = {"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+                         "--endpoint-reconciler-type=none"}
+        argv = [a for a in argv if a not in loopback_only]
+        argv += real_node.apiserver_address_flags() + real_node.apiserver_flags(p)
+    return argv
+
+
+def _apiserver_base_argv(st, bin_dir, ports):
     p = st.pki
     return [str(bin_dir / "kube-apiserver"),
             f"--etcd-servers=https://127.0.0.1:{ports['etcd_client']}", f"--etcd-cafile={p}/ca.crt",
@@ -102,7 +113,9 @@ def scheduler_argv(st, bin_dir, ports):
 def kwok_argv(st, bin_dir, ports):
     return [str(bin_dir / "kwok"),
             f"--kubeconfig={st.conf / 'kwok.kubeconfig'}", f"--config={st.conf / 'kwok.yaml'}",
-            "--manage-all-nodes=true",
+            # Only its own nodes: a real node beside them must keep its kubelet's truth
+            # (--manage-all-nodes would fake its pods Ready).
+            "--manage-all-nodes=false", f"--manage-nodes-with-label-selector={KWOK_NODE_SELECTOR}",
             f"--node-lease-duration-seconds={NODE_LEASE_SECONDS}",
             f"--cidr={POD_CIDR_PREFIX}.0.0/16",
             # Plain HTTP, loopback only: health endpoints for `status` and `up`.

@@ -9,7 +9,7 @@ import signal
 import time
 from pathlib import Path
 
-from . import components
+from . import components, real_node
 from .api import wait_usable
 from .errors import Fail, PortTaken, log
 from .logfiles import last_error_line, lines_containing
@@ -125,6 +125,14 @@ def teardown(st, keep=False, quiet=False):
     wd = record.watchdog
     if wd and wd.pid != os.getpid():
         stop_processes([wd], grace=3)
+    node_error = None
+    if real_node.enabled(st):
+        # Before the control plane: the kubelet tears its pods down through the API.
+        api_proc = record.procs.get("kube-apiserver")
+        try:
+            real_node.RealNode(st, record.ports.get("apiserver")).down(api_alive=alive(api_proc))
+        except Fail as e:
+            node_error = e
     stop_components(record.procs)
     left = strays(st.root, record.bin_dir)
     if left:
@@ -138,3 +146,5 @@ def teardown(st, keep=False, quiet=False):
         st.remove()
         if not quiet:
             log(f"stopped and removed {st.root}")
+    if node_error:
+        raise node_error

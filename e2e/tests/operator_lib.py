@@ -166,13 +166,31 @@ def wait_stalled(ns, name, reason=None, timeout=60):
              f"{json.dumps((obj or {}).get('status'))[:1500]}")
 
 
+def kstatus_binary():
+    """The kstatus reporter (sigs.k8s.io/cli-utils), built once and cached like the cluster."""
+    run = subprocess.run([os.path.join(REPO, "tests", "kstatus", "build")],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        fail(f"building the kstatus reporter failed: {run.stderr[-1500:]}")
+    return run.stdout.strip().splitlines()[-1]
+
+
+def kstatus(binary, obj):
+    """kstatus's verdict on one object: Current, InProgress, Failed, ..."""
+    run = subprocess.run([binary, "-"], input=json.dumps(obj), capture_output=True, text=True)
+    if run.returncode != 0:
+        fail(f"kstatus-report failed: {run.stderr}")
+    return run.stdout.split(":", 1)[0].strip()
+
+
 class Cluster:
     """e2e/cluster up ... down; the CRD applied and Established. `nodes`: how many fake
     nodes (None: e2e/cluster's default; each node takes 110 pods)."""
 
-    def __init__(self, nodes=None):
+    def __init__(self, nodes=None, real_node=False):
         self.kubeconfig = None
         self.nodes = nodes
+        self.real_node = real_node
 
     def __enter__(self):
         os.environ["PATH"] = toolchain_bin() + os.pathsep + os.environ["PATH"]
@@ -180,7 +198,8 @@ class Cluster:
         # Kept clusters have no owner: the watchdog would tear them down when the test exits.
         keep = ["--owner-pid", "0"] if os.environ.get("E2E_KEEP_CLUSTER") else []
         nodes = ["--nodes", str(self.nodes)] if self.nodes else []
-        up = subprocess.run([os.path.join(E2E, "cluster"), "up", *keep, *nodes],
+        real = ["--real-node"] if self.real_node else []
+        up = subprocess.run([os.path.join(E2E, "cluster"), "up", *keep, *nodes, *real],
                             capture_output=True, text=True)
         if up.returncode != 0:
             fail(f"cluster up failed:\n{up.stderr[-2000:]}")

@@ -230,6 +230,10 @@ Result<Object> podTemplate(ServiceContext& svc, StackContext& stack) {
   COP_TRY(addProbes(container, svc, stack));
   COP_ASSIGN_OR_RETURN(containerContext, containerSecurityContext(s, stack));
   container["securityContext"] = std::move(containerContext);
+  // Programs rarely write /dev/termination-log, so a crash would leave no message: with this,
+  // its last log lines become the termination message, which the operator shows in the
+  // stack's status (secret values redacted), as `docker compose logs` would have shown them.
+  container["terminationMessagePolicy"] = "FallbackToLogsOnError";
   container["volumeMounts"] = svc.mounts;
   if (s.tty) {
     container["tty"] = true;

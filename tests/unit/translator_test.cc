@@ -63,6 +63,17 @@ TEST(TranslatorTest, HardensEveryPodByDefault) {
   EXPECT_FALSE(findObject(objects, "ServiceAccount", "demo").is_null());
 }
 
+TEST(TranslatorTest, ACrashLeavesItsLastLogLinesAsTheTerminationMessage) {
+  auto objects = convertOk(
+      "services:\n  web:\n    image: nginx:1.25\n  once:\n    image: busybox:1.36\n"
+      "    restart: \"no\"\n");
+  for (const auto& [kind, name] : {std::pair{"Deployment", "web"}, std::pair{"Job", "once"}}) {
+    EXPECT_EQ(podSpec(findObject(objects, kind, name))["containers"][0]["terminationMessagePolicy"],
+              "FallbackToLogsOnError")
+        << kind;
+  }
+}
+
 TEST(TranslatorTest, NumericUserAndReadOnlyOptOut) {
   auto objects = convertOk(
       "services:\n  web:\n    image: x\n    user: '1000:2000'\n    read_only: false\n"
