@@ -81,6 +81,8 @@ def cmd_up(args):
             st.save(record)
         if args.real_node:
             node_bin, node_images = real_node.find_inputs()
+            # Before anything starts: a second real node on this machine fails at once.
+            real_node.RealNode(st, None).claim()
             real_node.enable(st)
         make_pki(st.pki, real_node.pki_leaves(LEAVES) if args.real_node else LEAVES)
         log(f"PKI ready ({time.monotonic() - t0:.1f} s)")

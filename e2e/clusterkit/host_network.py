@@ -90,24 +90,42 @@ def setup():
     add_address_holder(nc.OUTSIDE_IFACE, nc.OUTSIDE_IP)
 
 
+def chains_in(rules: str) -> list:
+    """The user chains that `iptables -S` output declares."""
+    return [line.split()[1] for line in rules.splitlines() if line.startswith("-N ")]
+
+
+def ours(chains) -> list:
+    return [c for c in chains if c.startswith(CHAIN_PREFIXES)]
+
+
+def jumps_into(rules: str, chains) -> list:
+    """The rules (as -D arguments) that jump into any of `chains`: they go before the chains."""
+    out = []
+    for line in rules.splitlines():
+        parts = line.split()
+        if parts[:1] == ["-A"] and "-j" in parts and parts.index("-j") + 1 < len(parts) \
+                and parts[parts.index("-j") + 1] in chains:
+            out.append(parts[1:])
+    return out
+
+
 def iptables_chains(tool: str, table: str):
-    out = run(tool, "-t", table, "-S", check=False)
-    return [line.split()[1] for line in out.splitlines() if line.startswith("-N ")]
+    return chains_in(run(tool, "-t", table, "-S", check=False))
 
 
 def flush_chains(tool: str):
-    """Removes the rules jumping into our chains, then the chains; tables left empty go."""
+    """Removes the rules jumping into our chains, then the chains."""
     for table in ("filter", "nat", "mangle", "raw"):
-        ours = [c for c in iptables_chains(tool, table) if c.startswith(CHAIN_PREFIXES)]
-        if not ours:
+        rules = run(tool, "-t", table, "-S", check=False)
+        mine = ours(chains_in(rules))
+        if not mine:
             continue
-        for line in run(tool, "-t", table, "-S", check=False).splitlines():
-            parts = line.split()
-            if parts[:1] == ["-A"] and "-j" in parts and parts[parts.index("-j") + 1] in ours:
-                run(tool, "-t", table, "-D", *parts[1:], check=False)
-        for chain in ours:
+        for rule in jumps_into(rules, mine):
+            run(tool, "-t", table, "-D", *rule, check=False)
+        for chain in mine:
             run(tool, "-t", table, "-F", chain, check=False)
-        for chain in ours:
+        for chain in mine:
             run(tool, "-t", table, "-X", chain, check=False)
 
 
@@ -143,8 +161,7 @@ def leftovers() -> list:
     found = [f"link {n}" for n in (nc.BRIDGE, nc.NODE_IFACE, nc.OUTSIDE_IFACE) if link_exists(n)]
     for tool in ("iptables", "ip6tables"):
         for table in ("filter", "nat", "mangle", "raw"):
-            found += [f"{tool} {table} chain {c}" for c in iptables_chains(tool, table)
-                      if c.startswith(CHAIN_PREFIXES)]
+            found += [f"{tool} {table} chain {c}" for c in ours(iptables_chains(tool, table))]
     for family, table in NFT_TABLES:
         if run("nft", "list", "table", family, table, check=False).strip():
             found.append(f"nft table {family} {table}")

@@ -167,6 +167,14 @@ class RealNode:
         finally:
             os.close(fd)
 
+    def claimed_by_other(self) -> bool:
+        """Another cluster's node owns the machine-wide state: touch none of it."""
+        try:
+            holder = Path((CLAIM_DIR / CLAIM_FILE).read_text().strip())
+        except OSError:
+            return False
+        return holder != self.st.root and (holder / NODE_STATE_FILE).exists()
+
     def release_claim(self):
         claim = CLAIM_DIR / CLAIM_FILE
         try:
@@ -313,6 +321,10 @@ class RealNode:
         if self.node_bin is None and rec.node_bin:
             self.node_bin = Path(rec.node_bin)
         errors = []
+        if self.claimed_by_other():
+            # This cluster never got the machine (its `up` failed at the claim): the bridge,
+            # chains and cgroups belong to the node that did.
+            return
 
         def step(what, fn):
             try:
