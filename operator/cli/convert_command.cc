@@ -7,16 +7,13 @@
 #include "operator/cli/filesystem_reader.h"
 #include "operator/common/message_text.h"
 #include "operator/emit/writers.h"
+#include "operator/load/discovery.h"
 #include "operator/load/loader.h"
 #include "operator/translate/translator.h"
 
 namespace cop::cli {
 
 namespace {
-
-// compose's own lookup order when no -f is given.
-constexpr const char* kDefaultFiles[] = {"compose.yaml", "compose.yml", "docker-compose.yaml",
-                                         "docker-compose.yml"};
 
 constexpr const char* kUsage =
     "usage: compose-operator convert [-f FILE]... [--env-file FILE]... [--profile NAME]...\n"
@@ -177,16 +174,23 @@ int runConvert(const std::vector<std::string>& args,
   }
   ConvertArgs& options = *parsed;
   if (options.load.files.empty()) {
-    for (const char* name : kDefaultFiles) {
-      std::error_code ec;
-      if (std::filesystem::is_regular_file(name, ec)) {
-        options.load.files.emplace_back(name);
-        break;
-      }
+    // As docker compose: the default names here or in the nearest parent that has one, with
+    // its override file (load/discovery.h).
+    std::vector<std::string> parents;
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::current_path(ec);
+    for (std::string up = ".."; !ec && dir.has_parent_path() && dir.parent_path() != dir;
+         up += "/..") {
+      parents.push_back(up);
+      dir = dir.parent_path();
     }
+    options.load.files = load::discoverComposeFiles(parents, [](const std::string& path) {
+      std::error_code error;
+      return std::filesystem::is_regular_file(path, error);
+    });
     if (options.load.files.empty()) {
       err << "error: no compose file given and none of compose.yaml, compose.yml, "
-             "docker-compose.yaml, docker-compose.yml here\n"
+             "docker-compose.yml, docker-compose.yaml here or in a parent directory\n"
           << kUsage;
       return kExitUsage;
     }

@@ -64,7 +64,9 @@ class DotenvParser {
         continue;
       }
       rest.remove_prefix(1);  // '='
-      rest = trimLeft(rest);
+      if (!raw_) {
+        rest = trimLeft(rest);  // a raw value keeps its padding, as `docker run --env-file`
+      }
       COP_ASSIGN_OR_RETURN(value, parseValue(rest, startLine));
       COP_TRY(set(key, std::move(value), startLine));
     }
@@ -82,7 +84,7 @@ class DotenvParser {
 
   Result<std::string> parseValue(std::string_view rest, int startLine) {
     if (raw_) {
-      return std::string(trimRight(rest));
+      return std::string(rest);
     }
     if (!rest.empty() && (rest.front() == '\'' || rest.front() == '"')) {
       const char quote = rest.front();
@@ -149,10 +151,28 @@ class DotenvParser {
           case 't':
             out += '\t';
             break;
+          case 'a':
+            out += '\a';
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case 'v':
+            out += '\v';
+            break;
           case '$':
             out += "$$";  // stays a literal dollar through interpolation
             break;
+          case '"':
+          case '\\':
+            out += c;
+            break;
           default:
+            // compose keeps an escape it does not know as written (`\q` stays `\q`).
+            out += '\\';
             out += c;
         }
       } else {
@@ -171,11 +191,17 @@ class DotenvParser {
     return std::move(result).value();
   }
 
+  // The caller's variables (the process environment first) win over the file's own earlier
+  // keys, also inside the file's later lines: compose resolves a value against the current
+  // environment before the file's own keys.
   std::optional<std::string> lookupVar(const std::string& name) const {
+    if (auto value = outer_ ? outer_(name) : std::nullopt) {
+      return value;
+    }
     if (auto it = positions_.find(name); it != positions_.end()) {
       return entries_[it->second].second;
     }
-    return outer_ ? outer_(name) : std::nullopt;
+    return std::nullopt;
   }
 
   // A key set again keeps its first position and takes the new value (found through an

@@ -17,7 +17,8 @@ namespace cop::load {
 
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
-// `lookup` resolves ${VAR} in values and key-only lines, after the file's own earlier keys.
+// `lookup` resolves ${VAR} in values and key-only lines, before the file's own earlier keys
+// (a variable of the environment wins everywhere, as in compose).
 // With `raw`, values are taken verbatim (compose's `format: raw`).
 class LoadBudget;
 

@@ -204,7 +204,10 @@ Status interpolateNode(Node& node, const VariableLookup& lookup, const std::stri
         unset[name] += count;
         firstUse.try_emplace(name, path, node.mark().line);
       }
-      node.setText(std::move(*value));
+      if (*value != node.text()) {
+        node.setText(std::move(*value));
+        node.setQuoted(true);
+      }
       return {};
     }
     case Node::Kind::kSequence:

@@ -26,6 +26,15 @@ constexpr int kMaxIncludeDepth = 16;
 constexpr std::string_view kDefaultEnvFile = ".env";
 constexpr std::string_view kProjectNameVariable = "COMPOSE_PROJECT_NAME";
 
+// COMPOSE_PROFILES entries are trimmed, as docker compose reads them (" a , b" is a and b).
+std::string_view trimWhitespace(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 constexpr std::string_view kTopLevelKeys[] = {"version",  "name",     "include",
                                               "services", "networks", "volumes",
                                               "secrets",  "configs",  "models"};
@@ -60,9 +69,10 @@ class ProjectLoader {
     for (const std::string& file : options_.files) {
       COP_ASSIGN_OR_RETURN(document, readDocument(file, lookup()));
       COP_TRY(checkTopLevel(document, file));
-      COP_TRY(resolveAllExtends(document, file, projectDir_));
+      // Includes first, as compose does: a service may extend one that an include brings in.
       includeChain_ = {normalizePath(file)};
-      COP_TRY(applyIncludes(document, file, 0));
+      COP_TRY(applyIncludes(document, file, projectDir_, lookup(), 0));
+      COP_TRY(resolveAllExtends(document, file, projectDir_));
       if (first) {
         merged = std::move(document);
         first = false;
@@ -161,9 +171,15 @@ class ProjectLoader {
     if (provisionalName_.empty()) {
       provisionalName_ = options_.projectName;
       const Node* name = document.find("name");
-      if (provisionalName_.empty() && name != nullptr && name->isScalar() &&
-          name->text().find('$') == std::string::npos) {
-        provisionalName_ = normalizeProjectName(name->text());
+      if (provisionalName_.empty() && name != nullptr && name->isScalar()) {
+        // `name:` may itself be interpolated (from the user's variables only: it is what
+        // defines COMPOSE_PROJECT_NAME for the rest of the file).
+        auto text = interpolate(name->text(), [this](const std::string& variable) {
+          return explicitVariable(variable);
+        });
+        if (text) {
+          provisionalName_ = normalizeProjectName(*text);
+        }
       }
       if (provisionalName_.empty()) {
         provisionalName_ = normalizeProjectName(options_.defaultProjectName);
@@ -219,6 +235,22 @@ class ProjectLoader {
       }
       return fail("unknown top-level key '" + entry.key + "'" + hint, entry.key, file,
                   entry.value.mark().line);
+    }
+    // Names are strings: compose refuses `2048:` (a YAML integer) as a service name.
+    for (std::string_view section : {"services", "networks", "volumes", "secrets", "configs"}) {
+      const Node* names = document.find(section);
+      if (names == nullptr || !names->isMapping()) {
+        continue;
+      }
+      for (const auto& entry : names->entries()) {
+        if (entry.keyNotString) {
+          return fail("the name " + entry.key +
+                          " is a YAML number or boolean, not a string "
+                          "(quote it: \"" +
+                          entry.key + "\")",
+                      std::string(section) + "." + entry.key, file, entry.value.mark().line);
+        }
+      }
     }
     const Node* services = document.find("services");
     if (services != nullptr && !services->isMapping() && !services->isNull()) {
@@ -356,7 +388,11 @@ class ProjectLoader {
     return &extendedFiles_.emplace(key, std::move(document)).first->second;
   }
 
-  Status applyIncludes(Node& document, const std::string& file, int depth) {
+  // Includes of `document` (from `file`): their paths, env files and project directories are
+  // relative to `baseDir`, the including project's directory; `outer` are the including
+  // project's variables, which win over the included project's own env files.
+  Status applyIncludes(Node& document, const std::string& file, const std::string& baseDir,
+                       const VariableLookup& outer, int depth) {
     const Node* include = document.find("include");
     if (include == nullptr) {
       return {};
@@ -391,36 +427,46 @@ class ProjectLoader {
       if (paths.empty()) {
         return failAt(item, itemPath, "an include entry needs a path");
       }
-      const std::string firstPath = joinPath(projectDir_, paths.front());
-      const std::string includeDir = projectDirectory.empty()
-                                         ? directoryOf(firstPath)
-                                         : joinPath(projectDir_, projectDirectory);
-      // The included project sees its own env files over the including project's values.
-      std::map<std::string, std::string> includeEnv;
+      const std::string firstPath = joinPath(baseDir, paths.front());
+      const std::string includeDir =
+          projectDirectory.empty() ? directoryOf(firstPath) : joinPath(baseDir, projectDirectory);
+      // The included project reads its env files (by default its own directory's .env); the
+      // including project's variables win over them.
+      const bool defaultEnvFile = envFiles.empty();
+      std::vector<std::string> envPaths;
       for (const std::string& envFile : envFiles) {
-        const std::string envPath = joinPath(projectDir_, envFile);
+        envPaths.push_back(joinPath(baseDir, envFile));
+      }
+      if (defaultEnvFile) {
+        envPaths.push_back(joinPath(includeDir, kDefaultEnvFile));
+      }
+      std::map<std::string, std::string> includeEnv;
+      for (const std::string& envPath : envPaths) {
         auto text = reader_.read(envPath, kMaxEnvFileBytes);
         if (!text) {
+          if (defaultEnvFile && text.error().kind == ReadFailure::kNotFound) {
+            continue;  // an included project's .env is optional
+          }
           return failAt(item, itemPath, readFailure("cannot read the env file", text.error()));
         }
-        COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, envPath, lookup(), false, &budget_));
+        COP_ASSIGN_OR_RETURN(entries, parseDotenv(*text, envPath, outer, false, &budget_));
         for (auto& [key, value] : entries) {
           includeEnv[key] = std::move(value);
         }
       }
       VariableLookup variables =
-          [this, &includeEnv](const std::string& name) -> std::optional<std::string> {
-        if (auto it = options_.environment.find(name); it != options_.environment.end()) {
-          return it->second;
+          [&outer, &includeEnv](const std::string& name) -> std::optional<std::string> {
+        if (auto value = outer(name)) {
+          return value;
         }
         if (auto it = includeEnv.find(name); it != includeEnv.end()) {
           return it->second;
         }
-        return lookup()(name);
+        return std::nullopt;
       };
       Node included;
       for (std::size_t p = 0; p < paths.size(); ++p) {
-        const std::string includedFile = joinPath(projectDir_, paths[p]);
+        const std::string includedFile = joinPath(baseDir, paths[p]);
         if (std::find(includeChain_.begin(), includeChain_.end(), includedFile) !=
             includeChain_.end()) {
           std::string cycle;
@@ -439,8 +485,8 @@ class ProjectLoader {
           return Unexpected(std::move(error));
         }
         COP_TRY(checkTopLevel(*loaded, includedFile));
+        COP_TRY(applyIncludes(*loaded, includedFile, includeDir, variables, depth + 1));
         COP_TRY(resolveAllExtends(*loaded, includedFile, includeDir));
-        COP_TRY(applyIncludes(*loaded, includedFile, depth + 1));
         includeChain_.pop_back();
         if (p == 0) {
           included = std::move(*loaded);
@@ -448,7 +494,7 @@ class ProjectLoader {
           mergeComposeDocuments(included, *loaded);
         }
       }
-      rebaseDocumentPaths(included, includeDir, projectDir_);
+      rebaseDocumentPaths(included, includeDir, baseDir);
       COP_TRY(addIncluded(document, included, file, paths.front()));
     }
     return {};
@@ -467,12 +513,18 @@ class ProjectLoader {
         continue;
       }
       for (const auto& entry : from->entries()) {
-        if (into->find(entry.key) == nullptr) {
+        Node* local = into->find(entry.key);
+        if (local == nullptr) {
           into->entries().push_back(entry);
         } else if (section == "services") {
-          return fail("the service '" + entry.key + "' is defined both here and in the included " +
-                          includedName,
-                      "services." + entry.key, file, into->find(entry.key)->mark().line);
+          // As docker compose does: the local definition is merged over the included one.
+          Node merged = entry.value;
+          mergeService(merged, *local);
+          merged.setMark(local->mark());
+          *local = std::move(merged);
+          warnings_.add("the service '" + entry.key + "' is also defined in the included " +
+                            includedName + "; this file's definition is merged over it",
+                        "services." + entry.key, file, local->mark().line);
         } else {
           warnings_.add("the included " + includedName + " also defines " + std::string(section) +
                             " '" + entry.key + "'; this project's definition is used",
@@ -491,8 +543,8 @@ class ProjectLoader {
         std::size_t start = 0;
         while (start <= fromEnv->size()) {
           const std::size_t comma = fromEnv->find(',', start);
-          std::string profile =
-              fromEnv->substr(start, comma == std::string::npos ? comma : comma - start);
+          std::string profile(trimWhitespace(std::string_view(*fromEnv).substr(
+              start, comma == std::string::npos ? comma : comma - start)));
           if (!profile.empty()) {
             active.insert(profile);
           }

@@ -13,15 +13,17 @@ namespace cop::load {
 namespace {
 
 enum class Rule {
-  kDefault,    // mappings merge, sequences append, scalars replace
-  kReplace,    // the later value replaces the earlier one wholesale
-  kMapping,    // KEY=VALUE lists or mappings, merged by key
-  kHosts,      // extra_hosts: host:ip or host=ip lists, merged by host
-  kNetworks,   // a list of names or a mapping, merged by name
-  kDependsOn,  // a list of names or a mapping, merged by name
-  kPorts,      // unique by host ip, published, target, protocol
-  kVolumes,    // unique by target
-  kFileRefs,   // secrets, configs: unique by target (defaulting to source)
+  kDefault,       // mappings merge, sequences append, scalars replace
+  kReplace,       // the later value replaces the earlier one wholesale
+  kMapping,       // KEY=VALUE lists or mappings, merged by key
+  kHosts,         // extra_hosts: host:ip or host=ip lists, merged by host
+  kNetworks,      // a list of names or a mapping, merged by name
+  kDependsOn,     // a list of names or a mapping, merged by name
+  kPorts,         // unique by host ip, published, target, protocol
+  kVolumes,       // unique by target
+  kSecretRefs,    // unique by target: /run/secrets/<target>, the target defaulting to the source
+  kConfigRefs,    // unique by target, defaulting to /<source>
+  kStringOrList,  // one string or a list of them (env_file, tmpfs, dns): both merge as a list
   kHealthcheck,
   kBuild,
   kDeploy,
@@ -29,8 +31,13 @@ enum class Rule {
 };
 
 Rule serviceRule(std::string_view key) {
-  if (key == "command" || key == "entrypoint" || key == "profiles") {
+  // Every other sequence appends, profiles included (13-merge.md).
+  if (key == "command" || key == "entrypoint") {
     return Rule::kReplace;
+  }
+  if (key == "env_file" || key == "label_file" || key == "tmpfs" || key == "dns" ||
+      key == "dns_search") {
+    return Rule::kStringOrList;
   }
   if (key == "environment" || key == "labels" || key == "annotations" || key == "sysctls") {
     return Rule::kMapping;
@@ -50,8 +57,11 @@ Rule serviceRule(std::string_view key) {
   if (key == "volumes") {
     return Rule::kVolumes;
   }
-  if (key == "secrets" || key == "configs") {
-    return Rule::kFileRefs;
+  if (key == "secrets") {
+    return Rule::kSecretRefs;
+  }
+  if (key == "configs") {
+    return Rule::kConfigRefs;
   }
   if (key == "healthcheck") {
     return Rule::kHealthcheck;
@@ -135,15 +145,22 @@ std::string itemKey(Rule rule, const Node& item) {
       }
       return item.isMapping() ? fieldText(item, "target") : std::string();
     }
-    case Rule::kFileRefs: {
-      if (item.isScalar()) {
-        return item.text();
+    case Rule::kSecretRefs:
+    case Rule::kConfigRefs: {
+      // Short and long forms with the same mount point are one entry: the key is the target
+      // as compose resolves it, not as written.
+      std::string source = item.isScalar() ? item.text() : fieldText(item, "source");
+      std::string target = item.isMapping() ? fieldText(item, "target") : std::string();
+      if (source.empty() && target.empty()) {
+        return {};
       }
-      if (item.isMapping()) {
-        std::string target = fieldText(item, "target");
-        return target.empty() ? fieldText(item, "source") : target;
+      if (target.empty()) {
+        target = source;
       }
-      return {};
+      if (target.starts_with('/')) {
+        return target;
+      }
+      return (rule == Rule::kSecretRefs ? "/run/secrets/" : "/") + target;
     }
     default:
       return {};
@@ -191,16 +208,69 @@ void appendUnique(Node& base, const Node& over) {
   }
 }
 
-// Names-or-mapping values (networks, depends_on) in their mapping form.
-Node namesToMapping(const Node& value) {
+// Names-or-mapping values (networks, depends_on) in their mapping form. A network named in
+// short form is null (it keeps what another file said of it); a short depends_on entry is
+// what compose makes of it, {condition: service_started, required: true}, so merged over a
+// long entry it sets those two and keeps the rest (restart).
+Node namesToMapping(const Node& value, Rule rule) {
   if (!value.isSequence()) {
     return value;
   }
   Node out = Node::mapping(value.mark());
   KeyIndex index(out);
   for (const Node& item : value.items()) {
-    if (item.isScalar()) {
+    if (!item.isScalar()) {
+      continue;
+    }
+    if (rule != Rule::kDependsOn) {
       index.set(out, item.text(), Node::null(item.mark()));
+      continue;
+    }
+    Node entry = Node::mapping(item.mark());
+    entry.set("condition", Node::scalar("service_started", item.mark(), true));
+    entry.set("required", Node::scalar("true", item.mark()));
+    index.set(out, item.text(), std::move(entry));
+  }
+  return out;
+}
+
+// Merges names-or-mapping values by name. A name given in short form (null) adds the name and
+// keeps what an earlier file said about it (its condition, its aliases).
+void mergeByName(Node& base, const Node& over) {
+  KeyIndex index(base);
+  for (const auto& entry : over.entries()) {
+    Node* existing = index.find(base, entry.key);
+    if (existing == nullptr) {
+      index.append(base, entry);
+    } else if (!entry.value.isNull() || entry.value.tag() == "!reset") {
+      mergeWith(*existing, entry.value, Rule::kDefault);
+    }
+  }
+}
+
+// A scalar as a one-item sequence, for fields that take one string or a list.
+Node asSequence(const Node& value) {
+  if (!value.isScalar()) {
+    return value;
+  }
+  Node out = Node::sequence(value.mark());
+  out.items().push_back(value);
+  return out;
+}
+
+// extra_hosts as a sequence of host=ip texts: entries append, and one host may have several
+// addresses (compose keeps them all).
+Node hostsAsSequence(const Node& value) {
+  if (!value.isMapping()) {
+    return value;
+  }
+  Node out = Node::sequence(value.mark());
+  for (const auto& entry : value.entries()) {
+    const std::vector<Node> single{entry.value};
+    for (const Node& ip : entry.value.isSequence() ? entry.value.items() : single) {
+      if (ip.isScalar()) {
+        out.items().push_back(Node::scalar(entry.key + "=" + ip.text(), ip.mark(), true));
+      }
     }
   }
   return out;
@@ -242,16 +312,29 @@ void mergeWith(Node& base, const Node& over, Rule rule) {
   }
   switch (rule) {
     case Rule::kMapping:
-    case Rule::kHosts: {
-      const char separator = rule == Rule::kHosts ? ':' : '=';
       if ((base.isSequence() || base.isMapping()) && (over.isSequence() || over.isMapping())) {
-        Node merged = toMapping(base, separator);
-        mergeMappings(merged, toMapping(over, separator), defaultRule);
+        Node merged = toMapping(base, '=');
+        mergeMappings(merged, toMapping(over, '='), defaultRule);
         base = std::move(merged);
         return;
       }
       break;
-    }
+    case Rule::kHosts:
+      if ((base.isSequence() || base.isMapping()) && (over.isSequence() || over.isMapping())) {
+        Node merged = hostsAsSequence(base);
+        appendUnique(merged, hostsAsSequence(over));
+        base = std::move(merged);
+        return;
+      }
+      break;
+    case Rule::kStringOrList:
+      if ((base.isScalar() || base.isSequence()) && (over.isScalar() || over.isSequence())) {
+        Node merged = asSequence(base);
+        appendUnique(merged, asSequence(over));
+        base = std::move(merged);
+        return;
+      }
+      break;
     case Rule::kNetworks:
     case Rule::kDependsOn:
       if ((base.isSequence() || base.isMapping()) && (over.isSequence() || over.isMapping())) {
@@ -259,15 +342,16 @@ void mergeWith(Node& base, const Node& over, Rule rule) {
           appendUnique(base, over);
           return;
         }
-        Node merged = namesToMapping(base);
-        mergeMappings(merged, namesToMapping(over), defaultRule);
+        Node merged = namesToMapping(base, rule);
+        mergeByName(merged, namesToMapping(over, rule));
         base = std::move(merged);
         return;
       }
       break;
     case Rule::kPorts:
     case Rule::kVolumes:
-    case Rule::kFileRefs:
+    case Rule::kSecretRefs:
+    case Rule::kConfigRefs:
       if (base.isSequence() && over.isSequence()) {
         mergeKeyedSequence(base, over, rule);
         return;

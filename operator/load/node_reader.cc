@@ -100,7 +100,8 @@ Result<std::int64_t> asDurationMs(const Node& node, const std::string& path) {
       return *ms;
     }
   }
-  return failAt(node, path, "expected a duration such as 30s or 1m30s, found " + node.describe());
+  return failAt(node, path,
+                "expected a duration with a unit such as 30s or 1m30s, found " + node.describe());
 }
 
 Result<std::int64_t> asBytes(const Node& node, const std::string& path) {

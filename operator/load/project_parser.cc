@@ -229,7 +229,9 @@ Status checkReferences(Project& project, const std::set<std::string>& disabled,
     };
     std::vector<Dependency> kept;
     for (const Dependency& dependency : service.dependsOn) {
-      if (!dependency.required && project.findService(dependency.service) == nullptr) {
+      // required: false excuses a service that no active profile enables, not an undefined
+      // name: docker compose refuses that as it refuses any unknown dependency.
+      if (!dependency.required && disabled.contains(dependency.service)) {
         context.warnings.add("the optional dependency '" + dependency.service +
                                  "' is not part of the project; ignoring it",
                              dependency.origin.path, dependency.origin.file,

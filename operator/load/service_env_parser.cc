@@ -117,7 +117,8 @@ Status parseEnvironment(MappingReader& fields, Service& service, ParseContext& c
     }
   }
   if (const Node* env = fields.get("environment")) {
-    COP_ASSIGN_OR_RETURN(pairs, readKeyValues(*env, fields.pathOf("environment")));
+    COP_ASSIGN_OR_RETURN(pairs,
+                         readKeyValues(*env, fields.pathOf("environment"), &context.warnings));
     for (auto& [key, value] : pairs) {
       if (value) {
         environment[key] = std::move(*value);
@@ -143,14 +144,15 @@ Status parseLabels(MappingReader& fields, Service& service, ParseContext& contex
     }
   }
   if (const Node* labels = fields.get("labels")) {
-    COP_ASSIGN_OR_RETURN(pairs, readKeyValues(*labels, fields.pathOf("labels")));
+    COP_ASSIGN_OR_RETURN(pairs, readKeyValues(*labels, fields.pathOf("labels"), &context.warnings));
     for (auto& [key, value] : pairs) {
       service.labels[key] = value.value_or("");
     }
   }
   COP_TRY(checkEntryCount(service.labels.size(), fields, "labels", context));
   if (const Node* annotations = fields.get("annotations")) {
-    COP_ASSIGN_OR_RETURN(pairs, readKeyValues(*annotations, fields.pathOf("annotations")));
+    COP_ASSIGN_OR_RETURN(
+        pairs, readKeyValues(*annotations, fields.pathOf("annotations"), &context.warnings));
     for (auto& [key, value] : pairs) {
       service.annotations[key] = value.value_or("");
     }

@@ -1,5 +1,8 @@
 // ports, expose, networks, links, extra_hosts.
 
+#include <set>
+#include <tuple>
+
 #include "operator/common/message_text.h"
 #include "operator/load/port_syntax.h"
 #include "operator/load/service_parser_parts.h"
@@ -116,6 +119,14 @@ Status parsePorts(MappingReader& fields, Service& service) {
                                      "", originOf(item, itemPath)});
       }
     }
+    // compose keeps one entry per unique key (host ip, published, target, protocol), also
+    // within one file ("3000" next to "3000-3005"); the first keeps its place.
+    std::set<std::tuple<std::string, int, int, std::string>> seen;
+    std::erase_if(service.ports, [&seen](const Port& port) {
+      return !seen.emplace(port.hostIp, port.published ? *port.published : -1, port.target,
+                           port.protocol)
+                  .second;
+    });
   }
   if (const Node* expose = fields.get("expose")) {
     const std::string path = fields.pathOf("expose");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "operator/load/scalar_text.h"
 #include "operator/load/service_parser_parts.h"
 #include "operator/load/shell_words.h"
 #include "operator/load/units.h"
@@ -95,29 +96,65 @@ constexpr std::string_view kHandledKeys[] = {
 };
 
 Result<std::optional<std::vector<std::string>>> readCommand(MappingReader& fields,
-                                                            std::string_view key) {
+                                                            std::string_view key,
+                                                            Warnings& warnings) {
   const Node* value = fields.get(key);
   if (value == nullptr) {
     return std::optional<std::vector<std::string>>();
   }
+  std::vector<std::string> command;
   if (value->isScalar()) {
-    auto words = splitShellWords(value->text());
+    std::string dropped;
+    auto words = splitShellWords(value->text(), &dropped);
     if (!words) {
       return failAt(*value, fields.pathOf(key), words.error().message);
     }
-    return std::optional<std::vector<std::string>>(std::move(*words));
+    if (!dropped.empty()) {
+      // docker compose runs the same truncated command; the author may have meant a shell.
+      warnings.add("the string form ends at the shell operator in '" + dropped +
+                       "', which docker compose drops too; for a shell command write "
+                       "[\"sh\", \"-c\", \"...\"]",
+                   fields.pathOf(key), value->mark().fileName(), value->mark().line);
+    }
+    command = std::move(*words);
+  } else {
+    COP_ASSIGN_OR_RETURN(list, asStringList(*value, fields.pathOf(key)));
+    command = std::move(list);
   }
-  COP_ASSIGN_OR_RETURN(list, asStringList(*value, fields.pathOf(key)));
-  return std::optional<std::vector<std::string>>(std::move(list));
+  if (command.empty()) {
+    // compose clears the image's value; in a pod spec an empty list means the image's own.
+    warnings.add("an empty " + std::string(key) +
+                     " clears the image's under docker compose, which a pod spec cannot say: "
+                     "the image's " +
+                     std::string(key) + " runs",
+                 fields.pathOf(key), value->mark().fileName(), value->mark().line);
+  }
+  return std::optional<std::vector<std::string>>(std::move(command));
 }
 
-Status parseScalars(MappingReader& fields, Service& service) {
+// The schema types these as strings: a YAML number or boolean there is refused, as compose
+// refuses it (`image: 5`; quote it).
+Status checkSchemaString(MappingReader& fields, std::string_view key) {
+  const Node* value = fields.get(key);
+  if (value != nullptr && isPlainNonString(*value)) {
+    return fields.failKey(key, "must be a string, found the YAML " + value->describe() +
+                                   " (quote it: \"" + value->text() + "\")");
+  }
+  return {};
+}
+
+Status parseScalars(MappingReader& fields, Service& service, Warnings& warnings) {
+  for (std::string_view key : {"image", "container_name", "user", "working_dir", "hostname",
+                               "restart", "platform", "pull_policy", "network_mode", "pid", "ipc",
+                               "uts", "userns_mode", "cgroup", "stop_grace_period"}) {
+    COP_TRY(checkSchemaString(fields, key));
+  }
   COP_ASSIGN_OR_RETURN(image, fields.string("image"));
   service.image = image.value_or("");
   service.hasBuild = fields.get("build") != nullptr;
-  COP_ASSIGN_OR_RETURN(command, readCommand(fields, "command"));
+  COP_ASSIGN_OR_RETURN(command, readCommand(fields, "command", warnings));
   service.command = std::move(command);
-  COP_ASSIGN_OR_RETURN(entrypoint, readCommand(fields, "entrypoint"));
+  COP_ASSIGN_OR_RETURN(entrypoint, readCommand(fields, "entrypoint", warnings));
   service.entrypoint = std::move(entrypoint);
 
   struct StringField {
@@ -141,6 +178,9 @@ Status parseScalars(MappingReader& fields, Service& service) {
   for (const auto& field : strings) {
     COP_ASSIGN_OR_RETURN(value, fields.string(field.key));
     *field.target = value.value_or("");
+  }
+  if (service.pullPolicy == "if_not_present") {
+    service.pullPolicy = "missing";  // compose's other spelling of the same policy
   }
   COP_ASSIGN_OR_RETURN(readOnly, fields.boolean("read_only"));
   service.readOnly = readOnly;
@@ -227,7 +267,7 @@ Result<Service> parseService(const std::string& name, const Node& node, ParseCon
     }
   }
 
-  COP_TRY(parseScalars(fields, service));
+  COP_TRY(parseScalars(fields, service, context.warnings));
   COP_TRY(detail::parseEnvironment(fields, service, context));
   COP_TRY(detail::parseLabels(fields, service, context));
   COP_TRY(detail::parsePorts(fields, service));
@@ -236,7 +276,9 @@ Result<Service> parseService(const std::string& name, const Node& node, ParseCon
   COP_TRY(detail::parseHealthcheck(fields, service));
   COP_TRY(detail::parseDeploy(fields, service));
   COP_TRY(detail::parseDependsOn(fields, service));
+  detail::addImpliedDependencies(fields, service);
   COP_TRY(parseKubernetesExtension(fields, service));
+  COP_TRY(detail::checkServiceConsistency(fields, service));
 
   for (const auto& rule : kIgnoredKeys) {
     if (const Node* value = fields.get(rule.key)) {
@@ -268,7 +310,7 @@ Origin originOf(const Node& node, const std::string& path) {
 }
 
 Result<std::vector<std::pair<std::string, std::optional<std::string>>>> readKeyValues(
-    const Node& node, const std::string& path) {
+    const Node& node, const std::string& path, Warnings* warnings) {
   std::vector<std::pair<std::string, std::optional<std::string>>> out;
   // A key given twice keeps its first place and its last value; found through an index, since
   // a list may hold tens of thousands of entries.
@@ -286,7 +328,15 @@ Result<std::vector<std::pair<std::string, std::optional<std::string>>>> readKeyV
       if (entry.value.isNull()) {
         put(entry.key, std::nullopt);
       } else if (entry.value.isScalar()) {
-        put(entry.key, entry.value.text());
+        ComposeString value = composeStringOf(entry.value);
+        if (value.differsFromCompose && warnings != nullptr) {
+          warnings->add("the YAML timestamp " + entry.value.text() +
+                            " is kept as written; docker compose would pass it reformatted "
+                            "(quote it to say which text you mean)",
+                        childPath(path, entry.key), entry.value.mark().fileName(),
+                        entry.value.mark().line);
+        }
+        put(entry.key, std::move(value.text));
       } else {
         return failAt(entry.value, childPath(path, entry.key),
                       "expected a string, number or boolean, found " + entry.value.describe());

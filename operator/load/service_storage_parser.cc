@@ -9,6 +9,21 @@ namespace cop::load::detail {
 
 namespace {
 
+// compose cleans a mount target: "/media/" is "/media". Only trailing and doubled slashes go
+// here; a ".." segment stays, for checkContainerPath to refuse.
+std::string cleanTarget(const std::string& target) {
+  std::string clean;
+  for (char c : target) {
+    if (c != '/' || clean.empty() || clean.back() != '/') {
+      clean += c;
+    }
+  }
+  while (clean.size() > 1 && clean.back() == '/') {
+    clean.pop_back();
+  }
+  return clean;
+}
+
 // A bind-mounted file becomes a ConfigMap; ConfigMaps hold at most 1 MiB in all, and a
 // config file larger than this is better shipped in the image.
 constexpr std::size_t kMaxBindFileBytes = 256 * 1024;
@@ -109,7 +124,7 @@ Result<ServiceVolume> parseLongVolume(const Node& item, const std::string& path,
     return failAt(item, fields.pathOf("target"), "a volume needs an absolute target path");
   }
   COP_TRY(checkContainerPath(*target, item, fields.pathOf("target"), "a mount target"));
-  volume.target = *target;
+  volume.target = cleanTarget(*target);
   COP_ASSIGN_OR_RETURN(readOnly, fields.boolean("read_only"));
   volume.readOnly = readOnly.value_or(false);
   if (const Node* tmpfs = fields.get("tmpfs")) {
@@ -253,7 +268,7 @@ Status parseStorage(MappingReader& fields, Service& service, ParseContext& conte
         volume.type = volumeType(spec->type);
         volume.typeName = spec->type;
         volume.source = spec->source;
-        volume.target = spec->target;
+        volume.target = cleanTarget(spec->target);
         volume.readOnly = spec->readOnly;
         volume.origin = originOf(item, itemPath);
         COP_TRY(checkContainerPath(volume.target, item, itemPath, "a mount target"));

@@ -4,7 +4,7 @@
 
 namespace cop::load {
 
-Result<std::vector<std::string>> splitShellWords(std::string_view text) {
+Result<std::vector<std::string>> splitShellWords(std::string_view text, std::string* rest) {
   std::vector<std::string> words;
   std::string word;
   bool inWord = false;
@@ -17,6 +17,16 @@ Result<std::vector<std::string>> splitShellWords(std::string_view text) {
         inWord = false;
       }
       continue;
+    }
+    if (c == ';' || c == '&' || c == '|' || c == '<' || c == '>') {
+      // A redirection's file descriptor ("2>") is part of the operator, not a word.
+      if (c == '>' && inWord && !word.empty() && word.front() >= '0' && word.front() <= '9') {
+        inWord = false;
+      }
+      if (rest != nullptr) {
+        *rest = std::string(text.substr(i));
+      }
+      break;
     }
     inWord = true;
     if (c == '\\') {

@@ -61,7 +61,6 @@ std::optional<std::int64_t> parseDurationMs(std::string_view text) {
     return 0;
   }
   double totalMs = 0;
-  bool sawUnit = false;
   std::string_view rest = text;
   while (!rest.empty()) {
     auto number = takeNumber(rest);
@@ -77,10 +76,7 @@ std::optional<std::int64_t> parseDurationMs(std::string_view text) {
     rest.remove_prefix(unitLength);
     double factor = 0;  // to milliseconds
     if (unit.empty()) {
-      if (sawUnit || !rest.empty()) {
-        return std::nullopt;
-      }
-      factor = 1000;  // a bare number is seconds
+      return std::nullopt;  // compose (Go's ParseDuration) refuses a number without a unit
     } else if (unit == "ns") {
       factor = 1e-6;
     } else if (unit == "us" || unit == "\xC2\xB5s") {
@@ -96,7 +92,6 @@ std::optional<std::int64_t> parseDurationMs(std::string_view text) {
     } else {
       return std::nullopt;
     }
-    sawUnit = sawUnit || !unit.empty();
     totalMs += *number * factor;
     if (totalMs > static_cast<double>(kMaxMs)) {
       return std::nullopt;

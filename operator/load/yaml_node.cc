@@ -12,6 +12,7 @@
 #include "operator/common/message_text.h"
 #include "operator/common/utf8.h"
 #include "operator/load/load_budget.h"
+#include "operator/load/scalar_text.h"
 
 namespace cop::load {
 
@@ -92,6 +93,7 @@ class TreeBuilder final : public YAML::EventHandler {
     std::string key;
     int keyLine = 0;
     bool mergeKey = false;
+    bool keyNotString = false;
     std::unordered_set<std::string> keys;
     std::vector<Node> mergeSources;
   };
@@ -188,6 +190,7 @@ class TreeBuilder final : public YAML::EventHandler {
       parent.key = node.text();
       parent.keyLine = node.mark().line;
       parent.mergeKey = plainKey && parent.key == kMergeKey;
+      parent.keyNotString = plainKey && isPlainNonString(node);
       if (!parent.mergeKey && !parent.keys.insert(parent.key).second) {
         throw Stop{Error{"duplicate key '" + parent.key + "'", *file_, parent.keyLine, {}}};
       }
@@ -218,7 +221,8 @@ class TreeBuilder final : public YAML::EventHandler {
                        parent.keyLine,
                        {}}};
     }
-    parent.node.entries().push_back(Node::MapEntry{std::move(parent.key), std::move(node)});
+    parent.node.entries().push_back(
+        Node::MapEntry{std::move(parent.key), std::move(node), parent.keyNotString});
   }
 
   std::shared_ptr<const std::string> file_;

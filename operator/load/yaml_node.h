@@ -48,6 +48,8 @@ class Node {
   const std::string& text() const { return text_; }
   void setText(std::string text) { text_ = std::move(text); }
   bool quoted() const { return quoted_; }
+  // An interpolated value is a string, whatever it looks like (compose types it as one).
+  void setQuoted(bool quoted) { quoted_ = quoted; }
 
   // Custom tags that compose gives meaning to (`!reset`, `!override`); empty otherwise.
   const std::string& tag() const { return tag_; }
@@ -85,6 +87,9 @@ class Node {
 struct Node::MapEntry {
   std::string key;
   Node value;
+  // The key was a plain YAML number or boolean (`2048:`), not a string: compose refuses one
+  // where it wants a name.
+  bool keyNotString = false;
 };
 
 // Bounds that keep hostile input cheap: every limit gives a clear error, never a crash.
@@ -98,7 +103,7 @@ struct YamlLimits {
   // extends copies. A real stack is well under 1 MiB; 16 MiB keeps the translated and
   // emitted output of a stack at the limit within 256 MiB of memory.
   std::size_t maxExpandedBytes = 16 * 1024 * 1024;
-  int maxDepth = 200;                      // compose needs about 10 levels
+  int maxDepth = 200;  // compose needs about 10 levels
   // Services per file: Kubernetes' scalability thresholds test 2,000 Deployments per
   // namespace, and a stack lives in one namespace.
   std::size_t maxServices = 2000;

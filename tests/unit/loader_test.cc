@@ -172,10 +172,17 @@ TEST(LoaderTest, IncludeAddsAnotherProjectWithItsOwnPaths) {
   ASSERT_TRUE(project) << project.error().format();
   ASSERT_EQ(project->services.size(), 2u);
   EXPECT_EQ(envOf(*project->findService("db"))["X"], "1");
-  auto conflict = loadText("include:\n  - sub/compose.yaml\nservices:\n  db:\n    image: web\n",
-                           warnings, {{"sub/compose.yaml", "services:\n  db:\n    image: db\n"}});
-  ASSERT_FALSE(conflict);
-  EXPECT_THAT(conflict.error().message, HasSubstr("defined both here and in the included"));
+  // A service defined both here and in the include: as docker compose, this file's
+  // definition is merged over the included one (with a warning).
+  Warnings conflictWarnings;
+  auto conflict = loadText(
+      "include:\n  - sub/compose.yaml\nservices:\n  db:\n    image: web\n", conflictWarnings,
+      {{"sub/compose.yaml", "services:\n  db:\n    image: db\n    environment: {A: '1'}\n"}});
+  ASSERT_TRUE(conflict) << conflict.error().format();
+  EXPECT_EQ(conflict->findService("db")->image, "web");
+  EXPECT_EQ(envOf(*conflict->findService("db"))["A"], "1");
+  ASSERT_EQ(conflictWarnings.size(), 1u);
+  EXPECT_THAT(conflictWarnings.items()[0].message, HasSubstr("merged over it"));
 }
 
 TEST(LoaderTest, YamlAnchorsAndExtensionFields) {

@@ -87,7 +87,8 @@ TEST(UnitsTest, Durations) {
   EXPECT_EQ(parseDurationMs("10ms"), 10);
   EXPECT_EQ(parseDurationMs("2h"), 7'200'000);
   EXPECT_EQ(parseDurationMs("1us"), 1);  // rounded up to a whole millisecond
-  EXPECT_EQ(parseDurationMs("10"), 10'000);
+  EXPECT_FALSE(parseDurationMs("10"));   // compose refuses a duration without a unit
+  EXPECT_EQ(parseDurationMs("0"), 0);
   EXPECT_FALSE(parseDurationMs("10x"));
   EXPECT_FALSE(parseDurationMs("-1s"));
   EXPECT_FALSE(parseDurationMs(""));
