@@ -13,6 +13,9 @@ namespace {
 // Go's %v prints a float in exponent form below 1e-4 and from 1e21 on (fmt, verb 'v').
 constexpr int kMinFixedExponent = -4;
 constexpr int kMaxFixedExponent = 21;
+// The longest YAML timestamp ("2001-12-14 21:59:43.123456789 +05:30" and a little slack): the
+// regex below only ever sees short text.
+constexpr std::size_t kMaxTimestampLength = 64;
 
 std::optional<bool> plainBool(std::string_view text) {
   if (text == "true" || text == "True" || text == "TRUE") {
@@ -70,10 +73,48 @@ std::optional<std::string> plainInteger(std::string_view text) {
   return (negative ? "-" : "") + std::to_string(value);
 }
 
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, scanned by hand: values can be long
+// (a regex engine that recurses per character would not survive a megabyte of digits).
+bool looksLikeFloat(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&text, &i] {
+    const std::size_t start = i;
+    while (i < text.size() && isDigit(text[i])) {
+      ++i;
+    }
+    return i - start;
+  };
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    ++i;
+  }
+  const std::size_t whole = digits();
+  std::size_t fraction = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  if (whole == 0 && fraction == 0) {
+    return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+      ++i;
+    }
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  return i == text.size();
+}
+
 // A YAML float (YAML 1.2 core schema, as go-yaml accepts it), printed as Go's %v prints it.
 std::optional<std::string> plainFloat(std::string_view text) {
-  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (!std::regex_match(text.begin(), text.end(), kFloat)) {
+  if (!looksLikeFloat(text)) {
     return std::nullopt;
   }
   std::string_view number = text;
@@ -110,14 +151,22 @@ std::optional<std::string> plainFloat(std::string_view text) {
 
 // A date alone (YYYY-MM-DD) is a timestamp at midnight UTC, which Go prints with its time.
 std::optional<std::string> plainDate(std::string_view text) {
-  static const std::regex kDate(R"([0-9]{4}-[0-9]{2}-[0-9]{2})");
-  if (!std::regex_match(text.begin(), text.end(), kDate)) {
+  constexpr std::string_view kShape = "dddd-dd-dd";
+  if (text.size() != kShape.size()) {
     return std::nullopt;
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (kShape[i] == 'd' ? !isDigit(text[i]) : text[i] != '-') {
+      return std::nullopt;
+    }
   }
   return std::string(text) + " 00:00:00 +0000 UTC";
 }
 
 bool plainTimestamp(std::string_view text) {
+  if (text.size() > kMaxTimestampLength) {
+    return false;
+  }
   static const std::regex kTimestamp(
       R"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?)"
       R"(([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)");

@@ -83,16 +83,21 @@ Status parseHealthcheck(MappingReader& fields, Service& service) {
       health.test = std::move(list);
     }
   }
+  // A zero means the engine's default (Docker: 30 s interval and timeout, 3 retries), not a
+  // probe every 0 s: it is left unset, and the translator applies those defaults.
+  auto nonZero = [](std::optional<std::int64_t> value) {
+    return value && *value == 0 ? std::nullopt : value;
+  };
   COP_ASSIGN_OR_RETURN(interval, check.durationMs("interval"));
-  health.intervalMs = interval;
+  health.intervalMs = nonZero(interval);
   COP_ASSIGN_OR_RETURN(timeout, check.durationMs("timeout"));
-  health.timeoutMs = timeout;
+  health.timeoutMs = nonZero(timeout);
   COP_ASSIGN_OR_RETURN(startPeriod, check.durationMs("start_period"));
-  health.startPeriodMs = startPeriod;
+  health.startPeriodMs = nonZero(startPeriod);
   COP_ASSIGN_OR_RETURN(startInterval, check.durationMs("start_interval"));
-  health.startIntervalMs = startInterval;
+  health.startIntervalMs = nonZero(startInterval);
   COP_ASSIGN_OR_RETURN(retries, check.integer("retries", 0, 1'000'000));
-  if (retries) {
+  if (retries && *retries != 0) {
     health.retries = static_cast<int>(*retries);
   }
   COP_ASSIGN_OR_RETURN(disable, check.boolean("disable"));

@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "operator/load/discovery.h"
 #include "tests/support/test_support.h"
 
 namespace cop::load {
@@ -382,6 +385,37 @@ TEST(LoaderTest, RefusedSecretFileDoesNotLeakItsValue) {
   EXPECT_THAT(refused.error().format(), HasSubstr("pw.txt"));
   EXPECT_THAT(refused.error().format(), ::testing::Not(HasSubstr(planted)));
   EXPECT_THAT(joinWarnings(warnings), ::testing::Not(HasSubstr(planted)));
+}
+
+TEST(DiscoveryTest, FindsComposeNamesInComposeOrderWithTheirOverride) {
+  auto discover = [](std::set<std::string> files) {
+    return discoverComposeFiles({"..", "../.."},
+                                [&files](const std::string& path) { return files.contains(path); });
+  };
+  // docker-compose.yml comes before docker-compose.yaml (compose-go's DefaultFileNames).
+  EXPECT_THAT(discover({"docker-compose.yaml", "docker-compose.yml"}),
+              ElementsAre("docker-compose.yml"));
+  EXPECT_THAT(discover({"compose.yml", "docker-compose.yml"}), ElementsAre("compose.yml"));
+  // The first override file beside the main file is merged over it.
+  EXPECT_THAT(discover({"compose.yaml", "compose.override.yaml", "docker-compose.override.yml"}),
+              ElementsAre("compose.yaml", "compose.override.yaml"));
+  EXPECT_THAT(discover({"compose.yaml", "docker-compose.override.yml"}),
+              ElementsAre("compose.yaml", "docker-compose.override.yml"));
+  // None here: the nearest parent that has one, with its own override only.
+  EXPECT_THAT(
+      discover({"../../compose.yaml", "../../compose.override.yml", "compose.override.yml"}),
+      ElementsAre("../../compose.yaml", "../../compose.override.yml"));
+  EXPECT_TRUE(discover({"compose.override.yml"}).empty());
+}
+
+TEST(LoaderTest, AnEmptyCommandWarnsThatAPodSpecCannotClearTheImages) {
+  Warnings warnings;
+  auto project =
+      loadText("services:\n  web:\n    image: x\n    command: []\n    entrypoint: ''\n", warnings);
+  ASSERT_TRUE(project) << project.error().format();
+  ASSERT_EQ(warnings.size(), 2u) << joinWarnings(warnings);
+  EXPECT_THAT(warnings.items()[0].message, HasSubstr("a pod spec cannot say"));
+  EXPECT_EQ(warnings.items()[1].path, "services.web.entrypoint");
 }
 
 }  // namespace

@@ -322,18 +322,25 @@ func healthcheck(h *types.HealthCheckConfig) any {
 		out["disable"] = true
 		return out
 	}
+	// A zero duration or retry count means the engine's default: the same as not set.
+	nonZero := func(d *types.Duration) any {
+		if d == nil || *d == 0 {
+			return nil
+		}
+		return millis(d)
+	}
 	test := []string(h.Test)
 	if len(test) > 0 && test[0] == "CMD-SHELL" && len(test) > 2 {
 		test = []string{"CMD-SHELL", strings.Join(test[1:], " ")}
 	}
 	put(out, "test", test)
-	put(out, "interval_ms", millis(h.Interval))
-	put(out, "timeout_ms", millis(h.Timeout))
-	if h.Retries != nil {
+	put(out, "interval_ms", nonZero(h.Interval))
+	put(out, "timeout_ms", nonZero(h.Timeout))
+	if h.Retries != nil && *h.Retries != 0 {
 		out["retries"] = int64(*h.Retries)
 	}
-	put(out, "start_period_ms", millis(h.StartPeriod))
-	put(out, "start_interval_ms", millis(h.StartInterval))
+	put(out, "start_period_ms", nonZero(h.StartPeriod))
+	put(out, "start_interval_ms", nonZero(h.StartInterval))
 	return out
 }
 
