@@ -28,7 +28,7 @@ import signal
 import sys
 import time
 
-from . import components, real_node
+from . import components, real_node, volume_provisioner
 from .binaries import CLIENT_BINARIES, find_binaries, kwok_config_text
 from .errors import Fail, PortTaken, log
 from .lifecycle import boot, restart, stop_components, teardown
@@ -148,6 +148,12 @@ def cmd_down(args):
     teardown(st, keep=args.keep or keep_state())
 
 
+def cmd_provisioner(args):
+    """Hidden verb, run by the real node: its local-path volume provisioner."""
+    st = resolve_state(args.root)
+    volume_provisioner.run(st.root, st.load().ports["apiserver"])
+
+
 def cmd_watchdog(args):
     """Hidden verb, run by watchdog.start_watchdog()."""
     run_watchdog(args.root, args.owner_pid, args.owner_start, keep=keep_state())
@@ -244,6 +250,8 @@ def parser():
                            help="kube-apiserver (default), any of " + ", ".join(components.NAMES) + ", control-plane, or all")
             p.add_argument("--hard", action="store_true", help="SIGKILL instead of SIGTERM (a crash)")
 
+    prov = sub.add_parser("_provisioner")  # internal
+    prov.add_argument("root")
     wd = sub.add_parser("_watchdog")  # internal
     wd.add_argument("root")
     wd.add_argument("owner_pid", type=int)
@@ -260,7 +268,7 @@ def restart_targets(target, comps):
 
 
 VERBS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "restart": cmd_restart,
-         "_watchdog": cmd_watchdog}
+         "_watchdog": cmd_watchdog, "_provisioner": cmd_provisioner}
 
 
 def main(argv=None):

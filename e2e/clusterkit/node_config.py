@@ -53,6 +53,8 @@ class NodePaths:
     def kubelet_root(self): return self.root / "kubelet"
     @property
     def kubelet_config(self): return self.root / "kubelet-config.yaml"
+    @property
+    def volumes(self): return self.root / "volumes"
 
 
 def containerd_config(paths: NodePaths, pause_image: str = PAUSE_IMAGE) -> str:

@@ -10,18 +10,19 @@ real node per machine at a time."""
 import json
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from . import api, host_network, processes
+from . import api, host_network, processes, volume_provisioner
 from . import node_config as nc
 from .errors import Fail, log
 from .lock import acquire
 from .pki import LOOPBACK, Leaf
 from .ports import free_ports
-from .settings import E2E_DIR
+from .settings import E2E_DIR, ENTRY_SCRIPT, STORAGE_CLASS
 from .state import ProcRecord, write_atomic
 
 NODE_STATE_FILE = "real-node.json"
@@ -33,7 +34,7 @@ CLAIM_FILE = "real-node.claim"
 CLAIM_LOCK = "real-node.lock"
 NODE_PORTS = ["kubelet", "kubelet_healthz", "kube_proxy_healthz", "kube_proxy_metrics", "kube_router_health"]
 # Start order; `down` stops them in reverse after the pods are gone.
-NODE_COMPONENTS = ["containerd", "kubelet", "kube-proxy", "kube-router"]
+NODE_COMPONENTS = ["containerd", "kubelet", "kube-proxy", "kube-router", "volume-provisioner"]
 CONTAINERD_READY_S = 30
 PODS_GONE_S = 60
 NETNS_DIR = Path("/run/netns")
@@ -227,6 +228,12 @@ class RealNode:
         log(f"real node: {nc.NODE_NAME} Ready ({time.monotonic() - t0:.1f} s)")
         api.create_objects(self.st.pki, self.api_port,
                            [(object_path(o), o) for o in nc.coredns_objects(self.coredns_image())])
+        # Claims go to the node's own provisioner: kwok's volumes would ignore fsGroup.
+        self.patch(f"/apis/storage.k8s.io/v1/storageclasses/{STORAGE_CLASS}",
+                   {"metadata": {"annotations": {volume_provisioner.DEFAULT_CLASS_ANNOTATION: "false"}}})
+        api.create_objects(self.st.pki, self.api_port,
+                           [("/apis/storage.k8s.io/v1/storageclasses", volume_provisioner.storage_class())])
+        self.start(rec, "volume-provisioner", [sys.executable, str(ENTRY_SCRIPT), "_provisioner", str(self.st.root)])
         self.wait_dns()
         log(f"real node: up in {time.monotonic() - t0:.1f} s (CoreDNS ready, NetworkPolicies enforced)")
 
@@ -334,6 +341,7 @@ class RealNode:
 
         if api_alive and rec.procs.get("kubelet") and processes.alive(rec.procs["kubelet"]):
             step("draining the node", self.drain)
+        step("stopping the volume provisioner", lambda: self.stop(rec, "volume-provisioner"))
         step("stopping kube-router", lambda: self.stop(rec, "kube-router"))
         if self.node_bin:
             step("kube-router cleanup", lambda: subprocess.run(
@@ -426,6 +434,8 @@ class RealNode:
         if proc is None or not processes.alive(proc):
             return False, "down"
         try:
+            if name == "volume-provisioner":
+                return True, "ok"  # no endpoint: alive is all it can say
             if name == "containerd":
                 ok = subprocess.run(["ctr", "--address", str(self.paths.containerd_socket), "version"],
                                     capture_output=True, timeout=5).returncode == 0
