@@ -1,0 +1,16 @@
+# The Helm chart (charts/compose-operator, issue 11).
+if(COP_BUILD_TESTS)
+  # Helm never upgrades a chart's crds/, so the chart ships a copy of crds/: it must be the
+  # same file, or a chart install would create an outdated CRD.
+  add_test(NAME chart.crd-copy COMMAND ${CMAKE_COMMAND} -E compare_files
+    ${CMAKE_SOURCE_DIR}/crds/compose.operator.dev_composestacks.yaml
+    ${CMAKE_SOURCE_DIR}/charts/compose-operator/crds/compose.operator.dev_composestacks.yaml)
+  set_tests_properties(chart.crd-copy PROPERTIES LABELS unit TIMEOUT 30)
+
+  # With the real helm from the e2e toolchain (E2E_BIN_DIR, or e2e/build-toolchain): labelled
+  # e2e, since scripts/test builds that toolchain after the unit stage. No cluster needed.
+  foreach(check lint hardening rbac schema)
+    add_test(NAME chart.${check} COMMAND ${CMAKE_SOURCE_DIR}/tests/chart/run ${check})
+    set_tests_properties(chart.${check} PROPERTIES LABELS e2e TIMEOUT 300)
+  endforeach()
+endif()
