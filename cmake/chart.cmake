@@ -14,3 +14,10 @@ if(COP_BUILD_TESTS)
     set_tests_properties(chart.${check} PROPERTIES LABELS e2e TIMEOUT 300)
   endforeach()
 endif()
+
+# The ComposeStack examples (examples/*/stack.yaml) through `compose-operator convert`.
+if(COP_BUILD_TESTS)
+  add_test(NAME examples.convert COMMAND ${CMAKE_SOURCE_DIR}/tests/chart/examples)
+  set_tests_properties(examples.convert PROPERTIES LABELS unit TIMEOUT 60
+    ENVIRONMENT "COMPOSE_OPERATOR=$<TARGET_FILE:compose-operator>")
+endif()
