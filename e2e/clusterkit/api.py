@@ -23,12 +23,13 @@ def tls_context(pki_dir, client=None, verify=True):
     return ctx
 
 
-def https(ctx, port, method, path, body=None, timeout=5):
-    """(status, parsed body or text); raises OSError when nothing answers."""
+def https(ctx, port, method, path, body=None, timeout=5, content_type="application/json"):
+    """(status, parsed body or text); raises OSError when nothing answers. A PATCH passes
+    its patch type as content_type (application/merge-patch+json, ...)."""
     conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=timeout)
     try:
         data = json.dumps(body).encode() if body is not None else None
-        conn.request(method, path, body=data, headers={"Content-Type": "application/json"} if data else {})
+        conn.request(method, path, body=data, headers={"Content-Type": content_type} if data else {})
         resp = conn.getresponse()
         raw = resp.read().decode(errors="replace")
     finally:

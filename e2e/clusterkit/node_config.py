@@ -6,6 +6,7 @@ kube-router, and the CoreDNS objects. Every setting that the trial in
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 NODE_NAME = "real-node-0"
 NODE_LABEL = ("type", "real")
@@ -34,11 +35,15 @@ DNS_READY_S = 90
 
 @dataclass(frozen=True)
 class NodePaths:
-    """Everything the node writes lives under one folder of the cluster's state."""
+    """Everything the node writes lives under one folder of the cluster's state, except
+    containerd's root (images and snapshots), which `image_store` may put in a cache: the
+    images then survive from one node to the next, which saves importing them again and
+    deleting half a gigabyte of unpacked files at every `down`."""
     root: Path
+    image_store: Optional[Path] = None
 
     @property
-    def containerd_root(self): return self.root / "containerd" / "root"
+    def containerd_root(self): return self.image_store or self.root / "containerd" / "root"
     @property
     def containerd_state(self): return self.root / "containerd" / "state"
     @property

@@ -9,6 +9,7 @@ real node per machine at a time."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from . import api, host_network, processes, volume_provisioner
 from . import node_config as nc
 from .errors import Fail, log
 from .lock import acquire
-from .pki import LOOPBACK, Leaf
+from .pki import Leaf, kubeconfig_text
 from .ports import free_ports
 from .settings import E2E_DIR, ENTRY_SCRIPT, STORAGE_CLASS
 from .state import ProcRecord, write_atomic
@@ -37,7 +38,12 @@ NODE_PORTS = ["kubelet", "kubelet_healthz", "kube_proxy_healthz", "kube_proxy_me
 NODE_COMPONENTS = ["containerd", "kubelet", "kube-proxy", "kube-router", "volume-provisioner"]
 CONTAINERD_READY_S = 30
 PODS_GONE_S = 60
+DRAIN_GRACE_S = 1                     # test pods: no reason to wait for a graceful stop
+CLEANUP_TIMEOUT_S = 60                # kube-router's and kube-proxy's own cleanup commands
+SLOW_STEP_S = 2                       # a teardown step slower than this is logged
 NETNS_DIR = Path("/run/netns")
+IMAGE_STORE_DIR = "node-containerd"   # under the cache folder: images and their snapshots
+IMPORTED_MARKER = ".imported"         # names the image set last imported into the store
 
 # The node's identities, rows of the cluster's PKI. The kubelet's one certificate serves its
 # API (for logs and exec) and is its client identity, which the Node authorizer and
@@ -136,7 +142,7 @@ class RealNode:
         self.api_port = api_port
         self.node_bin = Path(node_bin) if node_bin else None
         self.images_dir = Path(images_dir) if images_dir else None
-        self.paths = nc.NodePaths(st.root / "node")
+        self.paths = nc.NodePaths(st.root / "node", image_store())
         self.state_file = st.root / NODE_STATE_FILE
         self.sysctl_record = st.root / "node-sysctls.json"
 
@@ -206,12 +212,12 @@ class RealNode:
 
         self.start(rec, "containerd", ["containerd", f"--config={self.paths.containerd_config}"])
         self.wait_containerd()
+        self.remove_containers()  # a crashed node's, kept in the shared store's metadata
         self.import_images()
         log(f"real node: containerd ready with the test images ({time.monotonic() - t0:.1f} s)")
 
         pki, conf = self.st.pki, self.st.conf
         for user in ("kubelet", "kube-proxy", "kube-router"):
-            from .pki import kubeconfig_text
             write_atomic(conf / f"{user}.kubeconfig", kubeconfig_text(pki, self.api_port, user), 0o600)
         self.paths.kubelet_config.write_text(
             nc.kubelet_config(self.paths, pki, rec.ports["kubelet"], rec.ports["kubelet_healthz"]))
@@ -260,11 +266,22 @@ class RealNode:
         raise Fail(f"containerd did not answer within {CONTAINERD_READY_S} s; see {self.st.log_of('containerd')}")
 
     def import_images(self):
+        """Imports the archives once per image set: the store is a cache that outlives the
+        node. A different set first removes the images of the last one."""
         tars = sorted(self.images_dir.glob("*.tar"))
         if not tars:
             raise Fail(f"no image archives in {self.images_dir}: run e2e/node/build-images")
+        marker = self.paths.containerd_root / IMPORTED_MARKER
+        wanted = str(self.images_dir.resolve())
+        if marker.exists() and marker.read_text().strip() == wanted:
+            return
+        marker.unlink(missing_ok=True)
+        old = self.ctr("images", "ls", "-q").split()
+        if old:
+            self.ctr("images", "rm", *old)
         for tar in tars:
             self.ctr("images", "import", "--snapshotter", "overlayfs", str(tar))
+        marker.write_text(wanted + "\n")
 
     def coredns_image(self):
         for line in self.ctr("images", "ls", "-q").splitlines():
@@ -276,18 +293,10 @@ class RealNode:
         return api.https(api.tls_context(self.st.pki, "admin"), self.api_port, "GET", path)
 
     def patch(self, path, body):
-        import http.client
-        conn = http.client.HTTPSConnection("127.0.0.1", self.api_port,
-                                           context=api.tls_context(self.st.pki, "admin"), timeout=10)
-        try:
-            conn.request("PATCH", path, body=json.dumps(body).encode(),
-                         headers={"Content-Type": "application/merge-patch+json"})
-            resp = conn.getresponse()
-            text = resp.read().decode(errors="replace")
-        finally:
-            conn.close()
-        if resp.status != 200:
-            raise Fail(f"PATCH {path}: HTTP {resp.status}: {text[:300]}")
+        code, text = api.https(api.tls_context(self.st.pki, "admin"), self.api_port, "PATCH", path, body,
+                               timeout=10, content_type="application/merge-patch+json")
+        if code != 200:
+            raise Fail(f"PATCH {path}: HTTP {code}: {str(text)[:300]}")
 
     def wait_for(self, what, timeout, check, log_name):
         deadline = time.monotonic() + timeout
@@ -334,10 +343,13 @@ class RealNode:
             return
 
         def step(what, fn):
+            t0 = time.monotonic()
             try:
                 fn()
             except Exception as e:  # noqa: BLE001: teardown must go on
                 errors.append(f"{what}: {e}")
+            if time.monotonic() - t0 > SLOW_STEP_S:
+                log(f"real node: {what} took {time.monotonic() - t0:.1f} s")
 
         if api_alive and rec.procs.get("kubelet") and processes.alive(rec.procs["kubelet"]):
             step("draining the node", self.drain)
@@ -345,12 +357,12 @@ class RealNode:
         step("stopping kube-router", lambda: self.stop(rec, "kube-router"))
         if self.node_bin:
             step("kube-router cleanup", lambda: subprocess.run(
-                [str(self.node_bin / "kube-router"), "--cleanup-config"], capture_output=True, timeout=60))
+                [str(self.node_bin / "kube-router"), "--cleanup-config"], capture_output=True, timeout=CLEANUP_TIMEOUT_S))
         step("stopping kube-proxy", lambda: self.stop(rec, "kube-proxy"))
         if self.node_bin:
             step("kube-proxy cleanup", lambda: subprocess.run(
                 [str(self.node_bin / "kube-proxy"), "--cleanup", "--proxy-mode=nftables"],
-                capture_output=True, timeout=60))
+                capture_output=True, timeout=CLEANUP_TIMEOUT_S))
         step("stopping the kubelet", lambda: self.stop(rec, "kubelet"))
         step("removing containers", self.remove_containers)
         step("stopping containerd", lambda: self.stop(rec, "containerd"))
@@ -377,7 +389,7 @@ class RealNode:
         for pod in pods.get("items", []):
             md = pod["metadata"]
             api.https(ctx, self.api_port, "DELETE", f"/api/v1/namespaces/{md['namespace']}/pods/{md['name']}",
-                      {"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 1})
+                      {"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": DRAIN_GRACE_S})
         deadline = time.monotonic() + PODS_GONE_S
         while time.monotonic() < deadline:
             code, pods = api.https(ctx, self.api_port, "GET",
@@ -414,9 +426,9 @@ class RealNode:
                         pass
 
     def unmount(self, rec):
-        root = str(self.paths.root)
+        roots = (str(self.paths.root), str(self.paths.containerd_root))
         mounts = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
-        for target in sorted((m for m in mounts if m.startswith(root)), key=len, reverse=True):
+        for target in sorted((m for m in mounts if m.startswith(roots)), key=len, reverse=True):
             subprocess.run(["umount", "-l", target], capture_output=True)
         if NETNS_DIR.exists():
             for ns in NETNS_DIR.iterdir():
@@ -448,7 +460,6 @@ class RealNode:
             return True, "no answer"
 
     def restart(self, names, hard=False):
-        import signal
         rec = self.load()
         for name in names:
             proc = rec.procs.get(name)
@@ -458,6 +469,17 @@ class RealNode:
         if "containerd" in names:
             self.wait_containerd()
         self.wait_node_ready()
+
+
+def image_store():
+    """containerd's root in the cache folder the toolchains use (E2E_NODE_IMAGE_STORE overrides
+    it); one real node per machine, so one containerd uses it at a time."""
+    explicit = os.environ.get("E2E_NODE_IMAGE_STORE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("COMPOSE_OPERATOR_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "compose-operator")
+    return Path(base) / IMAGE_STORE_DIR
 
 
 def object_path(obj):

@@ -4,8 +4,10 @@ under its own folder."""
 
 import ipaddress
 import json
+import os
 import unittest
 from pathlib import Path
+from unittest import mock
 
 from clusterkit import node_config as nc
 from clusterkit import real_node
@@ -35,6 +37,20 @@ class Containerd(unittest.TestCase):
                     value = line.split("=", 1)[1].strip().strip('"')
                     if value.startswith("/") and not value.startswith(nc.CNI_BIN_DIR):
                         self.assertTrue(value.startswith("/state/node/"), line)
+
+
+class ImageStore(unittest.TestCase):
+    def test_containerd_root_may_live_in_a_cache_the_rest_stays_with_the_node(self):
+        paths = nc.NodePaths(Path("/state/node"), Path("/cache/node-containerd"))
+        text = nc.containerd_config(paths)
+        self.assertIn('root = "/cache/node-containerd"', text)
+        self.assertIn('state = "/state/node/containerd/state"', text)
+        self.assertIn('address = "/state/node/containerd/containerd.sock"', text)
+
+    def test_the_store_follows_the_cache_folder(self):
+        with mock.patch.dict(os.environ, {"COMPOSE_OPERATOR_CACHE": "/c"}, clear=False):
+            os.environ.pop("E2E_NODE_IMAGE_STORE", None)
+            self.assertEqual(real_node.image_store(), Path("/c/node-containerd"))
 
 
 class Cni(unittest.TestCase):
