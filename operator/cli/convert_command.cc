@@ -62,6 +62,9 @@ Expected<ConvertArgs, UsageError> parseArgs(const std::vector<std::string>& args
        }},
       {"-p", "--project-name",
        [&](const std::string& v) -> std::optional<std::string> {
+         if (auto valid = load::checkExplicitProjectName(v); !valid) {
+           return valid.error().message;
+         }
          parsed.load.projectName = v;
          return std::nullopt;
        }},

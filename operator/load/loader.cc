@@ -651,6 +651,15 @@ std::string normalizeProjectName(std::string_view name) {
   return out;
 }
 
+Status checkExplicitProjectName(std::string_view name) {
+  if (normalizeProjectName(name) == name) {
+    return {};
+  }
+  return fail("invalid project name '" + std::string(name) +
+              "': use only lower-case letters, digits, '-' and '_', starting with a letter or "
+              "digit");
+}
+
 std::string projectDirectory(const LoadOptions& options) {
   return options.files.empty() ? std::string() : directoryOf(options.files.front());
 }

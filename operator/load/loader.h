@@ -48,4 +48,8 @@ std::vector<std::string> namedFiles(const LoadOptions& options);
 // or digit. Empty when nothing usable is left.
 std::string normalizeProjectName(std::string_view name);
 
+// A project name given by the user (-p) is not normalised but must already be valid, as
+// docker compose requires: the error says why. (A `name:` in a file is normalised instead.)
+Status checkExplicitProjectName(std::string_view name);
+
 }  // namespace cop::load

@@ -137,8 +137,9 @@ Result<std::optional<std::vector<std::string>>> readCommand(MappingReader& field
 Status checkSchemaString(MappingReader& fields, std::string_view key) {
   const Node* value = fields.get(key);
   if (value != nullptr && isPlainNonString(*value)) {
-    return fields.failKey(key, "must be a string, found the YAML " + value->describe() +
-                                   " (quote it: \"" + value->text() + "\")");
+    return fields.failKey(key, "must be a string, found " + value->describe() +
+                                   ", which YAML reads as a number or boolean (quote it: \"" +
+                                   value->text() + "\")");
   }
   return {};
 }

@@ -396,6 +396,10 @@ int main(int argc, char** argv) {
     } else if (flag == "--profile") {
       options.profiles.push_back(value);
     } else if (flag == "-p" || flag == "--project-name") {
+      if (auto valid = checkExplicitProjectName(value); !valid) {
+        std::cout << json{{"error", valid.error().message}}.dump(1) << "\n";
+        return 0;
+      }
       options.projectName = value;
     } else {
       std::cerr << "compose-model-dump: unknown flag " << flag << "\n";
