@@ -21,3 +21,10 @@ if(COP_BUILD_TESTS)
   set_tests_properties(examples.convert PROPERTIES LABELS unit TIMEOUT 60
     ENVIRONMENT "COMPOSE_OPERATOR=$<TARGET_FILE:compose-operator>")
 endif()
+
+# The Dockerfile's promises (multi-stage, pinned bases, scratch runtime, numeric USER, only
+# the metrics and probe ports, the entrypoint, the build's inputs copied): read, not built.
+if(COP_BUILD_TESTS)
+  add_test(NAME package.dockerfile COMMAND ${CMAKE_SOURCE_DIR}/tests/chart/dockerfile)
+  set_tests_properties(package.dockerfile PROPERTIES LABELS unit TIMEOUT 30)
+endif()
