@@ -38,12 +38,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* The rules of the operator's own access, derived from the code (operator/stack,
 operator/apply): what it caches (list, watch), reads on demand (get), applies server-side
-(patch; create when the apply creates the object) and prunes (delete). No wildcards. */}}
+(patch; and create, as which the API server also authorizes an apply that creates) and prunes (delete). No wildcards. */}}
 {{- define "compose-operator.rules" -}}
-# ComposeStacks: informer (list, watch); status written by server-side apply.
+# ComposeStacks: read from the informer only (list, watch); the status is written by
+# server-side apply of the status subresource.
 - apiGroups: [compose.operator.dev]
   resources: [composestacks]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 - apiGroups: [compose.operator.dev]
   resources: [composestacks/status]
   verbs: [patch]
