@@ -145,9 +145,7 @@ Status checkSchemaString(MappingReader& fields, std::string_view key) {
 }
 
 Status parseScalars(MappingReader& fields, Service& service, Warnings& warnings) {
-  for (std::string_view key : {"image", "container_name", "user", "working_dir", "hostname",
-                               "restart", "platform", "pull_policy", "network_mode", "pid", "ipc",
-                               "uts", "userns_mode", "cgroup", "stop_grace_period"}) {
+  for (std::string_view key : detail::kSchemaStringProperties) {
     COP_TRY(checkSchemaString(fields, key));
   }
   COP_ASSIGN_OR_RETURN(image, fields.string("image"));

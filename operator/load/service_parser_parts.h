@@ -2,6 +2,8 @@
 
 // Internal to the service parser: one function per group of related compose keys.
 
+#include <string_view>
+
 #include "operator/load/node_reader.h"
 #include "operator/load/service_parser.h"
 
@@ -24,6 +26,19 @@ void addImpliedDependencies(MappingReader& fields, Service& service);
 // deploy.replicas, cpus against deploy.resources.limits.cpus, container_name with several
 // replicas, network_mode with networks.
 Status checkServiceConsistency(MappingReader& fields, const Service& service);
+
+// The service properties that the compose schema types as a string (and `pid`, a string or
+// null): a YAML number or boolean there is refused, as compose refuses it (`image: 5`).
+// A unit test keeps this list equal to the schema's.
+inline constexpr std::string_view kSchemaStringProperties[] = {
+    "cgroup",      "cgroup_parent", "container_name",
+    "cpuset",      "domainname",    "hostname",
+    "image",       "ipc",           "isolation",
+    "mac_address", "network_mode",  "pid",
+    "platform",    "pull_policy",   "pull_refresh_after",
+    "restart",     "runtime",       "stop_grace_period",
+    "stop_signal", "user",          "userns_mode",
+    "uts",         "working_dir"};
 
 // A mapping, or a list of KEY=VALUE strings, as ordered pairs; a key-only entry's value is
 // nullopt. Used by environment, labels, annotations, sysctls and deploy.labels. A mapping

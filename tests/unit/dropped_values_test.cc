@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "operator/load/service_parser_parts.h"
 #include "tests/support/test_support.h"
 
 namespace cop {
@@ -152,6 +153,39 @@ TEST(NothingDroppedSilently, TheSampleTableCoversEveryServiceKeyOfTheSchema) {
     }
   }
   EXPECT_TRUE(missing.empty()) << "no sample for: " << ::testing::PrintToString(missing);
+}
+
+// "An integer where the schema wants a string" is refused for every service property the
+// schema types as a string, not for a hand-picked few: the list follows the schema.
+TEST(SchemaStrings, TheRefusedPropertiesAreTheSchemasStringProperties) {
+  std::ifstream in(std::string(COP_SHARED_DIR) + "/corpus/compose-spec/compose-spec.json");
+  ASSERT_TRUE(in) << "the compose-spec schema is missing";
+  const auto schema = nlohmann::json::parse(in);
+  std::set<std::string> fromSchema;
+  for (const auto& [key, value] : schema["definitions"]["service"]["properties"].items()) {
+    const auto& type = value["type"];
+    if (type == "string" || type == nlohmann::json::array({"string", "null"})) {
+      fromSchema.insert(key);
+    }
+  }
+  const std::set<std::string> refused(std::begin(load::detail::kSchemaStringProperties),
+                                      std::end(load::detail::kSchemaStringProperties));
+  EXPECT_EQ(refused, fromSchema);
+}
+
+TEST(SchemaStrings, ANumberOrBooleanThereIsRefusedNamingTheKey) {
+  for (std::string_view key : load::detail::kSchemaStringProperties) {
+    for (const char* value : {"5", "true", "1.5"}) {
+      const std::string compose =
+          key == "image" ? std::string("services:\n  web:\n    image: ") + value + "\n"
+                         : std::string(kBase) + "    " + std::string(key) + ": " + value + "\n";
+      const auto converted = testing::convertText(compose);
+      ASSERT_FALSE(converted.objects) << key << ": " << value << " was accepted";
+      EXPECT_THAT(converted.objects.error().format(),
+                  HasSubstr("services.web." + std::string(key) + ": must be a string"))
+          << key;
+    }
+  }
 }
 
 TEST(NothingDroppedSilently, EveryServiceKeyChangesTheObjectsOrIsReported) {
