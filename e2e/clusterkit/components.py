@@ -38,23 +38,21 @@ def etcd_argv(st, bin_dir, ports):
             "--unsafe-no-fsync=true", "--log-level=warn"]
 
 
-def apiserver_argv(st, bin_dir, ports):
-    p = st.pki
-    argv = _apiserver_base_argv(st, bin_dir, ports)
+def apiserver_network_flags(st):
+    """Loopback only; with a real node, every address, since pods cannot reach the host's
+    127.0.0.1 (real_node.apiserver_address_flags)."""
     if real_node.enabled(st):
-        loopback_only = {"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-                         "--endpoint-reconciler-type=none"}
-        argv = [a for a in argv if a not in loopback_only]
-        argv += real_node.apiserver_address_flags() + real_node.apiserver_flags(p)
-    return argv
+        return real_node.apiserver_address_flags() + real_node.apiserver_flags(st.pki)
+    # A loopback address is not a valid endpoint for the `kubernetes` Service.
+    return ["--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none"]
 
 
-def _apiserver_base_argv(st, bin_dir, ports):
+def apiserver_argv(st, bin_dir, ports):
     p = st.pki
     return [str(bin_dir / "kube-apiserver"),
             f"--etcd-servers=https://127.0.0.1:{ports['etcd_client']}", f"--etcd-cafile={p}/ca.crt",
             f"--etcd-certfile={p}/apiserver-etcd-client.crt", f"--etcd-keyfile={p}/apiserver-etcd-client.key",
-            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+            *apiserver_network_flags(st),
             f"--secure-port={ports['apiserver']}",
             f"--tls-cert-file={p}/kube-apiserver.crt", f"--tls-private-key-file={p}/kube-apiserver.key",
             f"--client-ca-file={p}/ca.crt",
@@ -76,8 +74,6 @@ def _apiserver_base_argv(st, bin_dir, ports):
             f"--service-account-issuer={SA_ISSUER}",
             f"--service-account-key-file={p}/sa.pub",
             f"--service-account-signing-key-file={p}/sa.key",
-            # A loopback address is not a valid endpoint for the `kubernetes` Service.
-            "--endpoint-reconciler-type=none",
             # Privileged pods are allowed by the API; PodSecurity decides per namespace.
             "--allow-privileged=true",
             # On SIGTERM, close open watches after 2 s instead of waiting up to the

@@ -161,34 +161,25 @@ class RealNode:
         CLAIM_DIR.mkdir(parents=True, exist_ok=True)
         fd = acquire(CLAIM_DIR / CLAIM_LOCK, "real-node claim", "the machine's real-node claim")
         try:
-            claim = CLAIM_DIR / CLAIM_FILE
-            if claim.exists():
-                holder = Path(claim.read_text().strip())
-                if holder != self.st.root and (holder / NODE_STATE_FILE).exists():
-                    raise Fail(f"a real node already runs on this machine, for the cluster in {holder}; "
-                               f"one per machine: run `e2e/cluster down {holder}` first")
-                if holder != self.st.root:
-                    log(f"real node: the claim of {holder} is stale (its folder is gone); cleaning up after it")
-                    host_network.teardown()
-            write_atomic(claim, str(self.st.root) + "\n")
+            holder = claim_holder()
+            if self.claimed_by_other():
+                raise Fail(f"a real node already runs on this machine, for the cluster in {holder}; "
+                           f"one per machine: run `e2e/cluster down {holder}` first")
+            if holder is not None and holder != self.st.root:
+                log(f"real node: the claim of {holder} is stale (its folder is gone); cleaning up after it")
+                host_network.teardown()
+            write_atomic(CLAIM_DIR / CLAIM_FILE, str(self.st.root) + "\n")
         finally:
             os.close(fd)
 
     def claimed_by_other(self) -> bool:
-        """Another cluster's node owns the machine-wide state: touch none of it."""
-        try:
-            holder = Path((CLAIM_DIR / CLAIM_FILE).read_text().strip())
-        except OSError:
-            return False
-        return holder != self.st.root and (holder / NODE_STATE_FILE).exists()
+        """Another live cluster's node owns the machine-wide state: touch none of it."""
+        holder = claim_holder()
+        return holder is not None and holder != self.st.root and (holder / NODE_STATE_FILE).exists()
 
     def release_claim(self):
-        claim = CLAIM_DIR / CLAIM_FILE
-        try:
-            if Path(claim.read_text().strip()) == self.st.root:
-                claim.unlink()
-        except OSError:
-            pass
+        if claim_holder() == self.st.root:
+            (CLAIM_DIR / CLAIM_FILE).unlink(missing_ok=True)
 
     # --- up --------------------------------------------------------------------------------
     def up(self):
@@ -299,10 +290,10 @@ class RealNode:
             raise Fail(f"PATCH {path}: HTTP {code}: {str(text)[:300]}")
 
     def wait_for(self, what, timeout, check, log_name):
+        procs = self.load().procs  # nothing starts while we wait
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for name in NODE_COMPONENTS:
-                rec = self.load().procs.get(name)
+            for name, rec in procs.items():
                 if rec is not None and not processes.alive(rec):
                     raise Fail(f"{name} exited while waiting for {what}; see {self.st.log_of(name)}")
             try:
@@ -469,6 +460,14 @@ class RealNode:
         if "containerd" in names:
             self.wait_containerd()
         self.wait_node_ready()
+
+
+def claim_holder() -> Optional[Path]:
+    """The state folder named in the machine's claim, if any."""
+    try:
+        return Path((CLAIM_DIR / CLAIM_FILE).read_text().strip())
+    except OSError:
+        return None
 
 
 def image_store():

@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "operator/load/yaml_node.h"
@@ -192,6 +194,23 @@ struct Service {
   std::map<std::string, int> keyLines;  // line of each key of the service, for errors
   // Where a field of the service is: its path, and the line of its top-level key.
   Origin originOf(const std::string& field) const;
+};
+
+// The service's plain string properties, by compose key: the parser reads them and the
+// loader's model dump prints them from this one table.
+inline constexpr std::pair<std::string_view, std::string Service::*> kServiceStringFields[] = {
+    {"user", &Service::user},
+    {"working_dir", &Service::workingDir},
+    {"hostname", &Service::hostname},
+    {"restart", &Service::restart},
+    {"platform", &Service::platform},
+    {"pull_policy", &Service::pullPolicy},
+    {"network_mode", &Service::networkMode},
+    {"pid", &Service::pid},
+    {"ipc", &Service::ipc},
+    {"uts", &Service::uts},
+    {"userns_mode", &Service::usernsMode},
+    {"cgroup", &Service::cgroup},
 };
 
 struct Network {

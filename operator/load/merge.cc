@@ -301,6 +301,10 @@ Rule deployRule(std::string_view key) {
   return key == "labels" ? Rule::kMapping : Rule::kDefault;
 }
 
+bool isCollection(const Node& node) {
+  return node.isSequence() || node.isMapping();
+}
+
 void mergeWith(Node& base, const Node& over, Rule rule) {
   if (over.tag() == "!reset") {
     base = over;  // stays tagged: settleTags removes it once all merging is done
@@ -312,7 +316,7 @@ void mergeWith(Node& base, const Node& over, Rule rule) {
   }
   switch (rule) {
     case Rule::kMapping:
-      if ((base.isSequence() || base.isMapping()) && (over.isSequence() || over.isMapping())) {
+      if (isCollection(base) && isCollection(over)) {
         Node merged = toMapping(base, '=');
         mergeMappings(merged, toMapping(over, '='), defaultRule);
         base = std::move(merged);
@@ -320,7 +324,7 @@ void mergeWith(Node& base, const Node& over, Rule rule) {
       }
       break;
     case Rule::kHosts:
-      if ((base.isSequence() || base.isMapping()) && (over.isSequence() || over.isMapping())) {
+      if (isCollection(base) && isCollection(over)) {
         Node merged = hostsAsSequence(base);
         appendUnique(merged, hostsAsSequence(over));
         base = std::move(merged);
@@ -337,7 +341,7 @@ void mergeWith(Node& base, const Node& over, Rule rule) {
       break;
     case Rule::kNetworks:
     case Rule::kDependsOn:
-      if ((base.isSequence() || base.isMapping()) && (over.isSequence() || over.isMapping())) {
+      if (isCollection(base) && isCollection(over)) {
         if (base.isSequence() && over.isSequence()) {
           appendUnique(base, over);
           return;

@@ -156,27 +156,9 @@ Status parseScalars(MappingReader& fields, Service& service, Warnings& warnings)
   COP_ASSIGN_OR_RETURN(entrypoint, readCommand(fields, "entrypoint", warnings));
   service.entrypoint = std::move(entrypoint);
 
-  struct StringField {
-    std::string_view key;
-    std::string* target;
-  };
-  const StringField strings[] = {
-      {"user", &service.user},
-      {"working_dir", &service.workingDir},
-      {"hostname", &service.hostname},
-      {"restart", &service.restart},
-      {"platform", &service.platform},
-      {"pull_policy", &service.pullPolicy},
-      {"network_mode", &service.networkMode},
-      {"pid", &service.pid},
-      {"ipc", &service.ipc},
-      {"uts", &service.uts},
-      {"userns_mode", &service.usernsMode},
-      {"cgroup", &service.cgroup},
-  };
-  for (const auto& field : strings) {
-    COP_ASSIGN_OR_RETURN(value, fields.string(field.key));
-    *field.target = value.value_or("");
+  for (const auto& [key, member] : kServiceStringFields) {
+    COP_ASSIGN_OR_RETURN(value, fields.string(key));
+    service.*member = value.value_or("");
   }
   if (service.pullPolicy == "if_not_present") {
     service.pullPolicy = "missing";  // compose's other spelling of the same policy

@@ -238,22 +238,8 @@ json service(const Service& service) {
   put(out, "security_opt", service.securityOpt);
   put(out, "group_add", service.groupAdd);
   put(out, "sysctls", service.sysctls);
-  const std::pair<const char*, const std::string*> scalars[] = {
-      {"user", &service.user},
-      {"working_dir", &service.workingDir},
-      {"hostname", &service.hostname},
-      {"restart", &service.restart},
-      {"platform", &service.platform},
-      {"pull_policy", &service.pullPolicy},
-      {"network_mode", &service.networkMode},
-      {"pid", &service.pid},
-      {"ipc", &service.ipc},
-      {"uts", &service.uts},
-      {"userns_mode", &service.usernsMode},
-      {"cgroup", &service.cgroup},
-  };
-  for (const auto& [key, value] : scalars) {
-    put(out, key, *value);
+  for (const auto& [key, member] : kServiceStringFields) {
+    put(out, std::string(key), service.*member);
   }
   put(out, "shm_size", optional(service.shmSizeBytes));
   put(out, "mem_limit", optional(service.memLimitBytes));
