@@ -28,3 +28,16 @@ if(COP_BUILD_TESTS)
   add_test(NAME package.dockerfile COMMAND ${CMAKE_SOURCE_DIR}/tests/chart/dockerfile)
   set_tests_properties(package.dockerfile PROPERTIES LABELS unit TIMEOUT 30)
 endif()
+
+# e2e.chart-install: the chart on the real control plane (kwok nodes: "Available" is API-level
+# only). helm install into a restricted namespace with zero warnings, the CRD from crds/
+# Established, the Deployment Available; the local binary under a token of the chart's
+# ServiceAccount makes examples/three-tier and `kubectl apply -k examples/kustomize` Ready (the
+# RBAC is sufficient); helm upgrade (leader election) and helm uninstall, which keeps the
+# stacks, their workloads and claims, and the CRD; watchNamespaces (Roles only). Also checks
+# gitops/flux/. Serial: it starts its own cluster.
+if(COP_BUILD_TESTS)
+  add_test(NAME e2e.chart-install COMMAND ${CMAKE_SOURCE_DIR}/e2e/tests/chart-install)
+  set_tests_properties(e2e.chart-install PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 600
+    ENVIRONMENT "COMPOSE_OPERATOR=$<TARGET_FILE:compose-operator>")
+endif()

@@ -184,13 +184,15 @@ def kstatus(binary, obj):
 
 
 class Cluster:
-    """e2e/cluster up ... down; the CRD applied and Established. `nodes`: how many fake
-    nodes (None: e2e/cluster's default; each node takes 110 pods)."""
+    """e2e/cluster up ... down; the CRD applied and Established (unless crd=False: a test
+    that installs it another way). `nodes`: how many fake nodes (None: e2e/cluster's default;
+    each node takes 110 pods)."""
 
-    def __init__(self, nodes=None, real_node=False):
+    def __init__(self, nodes=None, real_node=False, crd=True):
         self.kubeconfig = None
         self.nodes = nodes
         self.real_node = real_node
+        self.crd = crd
 
     def __enter__(self):
         os.environ["PATH"] = toolchain_bin() + os.pathsep + os.environ["PATH"]
@@ -205,10 +207,11 @@ class Cluster:
             fail(f"cluster up failed:\n{up.stderr[-2000:]}")
         self.kubeconfig = up.stdout.strip().splitlines()[-1]
         os.environ["KUBECONFIG"] = self.kubeconfig
-        kubectl("apply", "--server-side", "-f", CRD)
-        kubectl("wait", "--for=condition=Established", "--timeout=60s",
-                "crd/composestacks.compose.operator.dev")
-        log(f"cluster up with the CRD in {time.monotonic() - t0:.1f} s")
+        if self.crd:
+            kubectl("apply", "--server-side", "-f", CRD)
+            kubectl("wait", "--for=condition=Established", "--timeout=60s",
+                    "crd/composestacks.compose.operator.dev")
+        log(f"cluster up{' with the CRD' if self.crd else ''} in {time.monotonic() - t0:.1f} s")
         return self
 
     def restart(self, *components, hard=False):
@@ -230,24 +233,27 @@ class Cluster:
 
 
 class Operator:
-    """`compose-operator run` as a real process; its JSON log lines are kept in a file."""
+    """`compose-operator run` as a real process; its JSON log lines are kept in a file.
+    `env`: its whole environment (None: this process's)."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, env=None):
         self.args = list(args)
+        self.env = env
         self.metrics_port = free_port()
         self.probe_port = free_port()
         self.log_file = tempfile.NamedTemporaryFile(prefix="operator-", suffix=".log",
                                                     delete=False)
         self.process = None
 
-    def start(self):
+    def start(self, wait_ready=True):
         if not os.access(OPERATOR, os.X_OK):
             fail(f"no compose-operator binary at {OPERATOR} (set COMPOSE_OPERATOR)")
         self.process = subprocess.Popen(
             [OPERATOR, "run", f"--metrics-bind-address=127.0.0.1:{self.metrics_port}",
              f"--health-probe-bind-address=127.0.0.1:{self.probe_port}", *self.args],
-            stdout=self.log_file, stderr=subprocess.STDOUT)
-        wait_until(60, "the operator's /readyz", self.ready)
+            stdout=self.log_file, stderr=subprocess.STDOUT, env=self.env)
+        if wait_ready:
+            wait_until(60, "the operator's /readyz", self.ready)
         return self
 
     def ready(self):
