@@ -76,6 +76,7 @@ client::ReflectorRequest Reflector::list(const client::ReflectorRequest& request
     });
     auto page = client_.list(options_.resource, options_.nameSpace, options);
     if (!page) {
+      report("list", page.error());
       return plan_.onListFailed(toApiStatus(page.error()), now(), random_());
     }
     if (resourceVersion.empty()) {
@@ -171,6 +172,7 @@ client::ReflectorRequest Reflector::watch(const client::ReflectorRequest& reques
     return *next;
   }
   if (!result) {
+    report("watch", result.error());
     return plan_.onWatchFailed(watchFailureOf(result.error()), now(), random_());
   }
   switch (*result) {
@@ -181,6 +183,12 @@ client::ReflectorRequest Reflector::watch(const client::ReflectorRequest& reques
       break;
   }
   return plan_.onStreamBroken(now(), random_());
+}
+
+void Reflector::report(std::string_view verb, const client::ApiError& error) const {
+  if (options_.onRequestFailed) {
+    options_.onRequestFailed(verb, error);
+  }
 }
 
 void Reflector::deliver(const StoreEvent& event) {

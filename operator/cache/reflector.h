@@ -15,6 +15,7 @@
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "operator/cache/object_store.h"
@@ -32,6 +33,10 @@ struct ReflectorOptions {
   client::ReflectorMode mode = client::ReflectorMode::ListThenWatch;
   // client-go's 800 ms doubling to 30 s (§1.7); tests shorten it.
   client::BackoffParameters backoff = client::kReflectorBackoff;
+  // Told of every failed LIST or WATCH request (`verb` "list" or "watch") before the back-off.
+  // client-go's reflector logs each one: without it, a refusal such as a 403 from missing RBAC
+  // would show only as a cache that never syncs. Null: not reported.
+  std::function<void(std::string_view verb, const client::ApiError& error)> onRequestFailed;
 };
 
 // Receives the store's changes; `initialList` is true for the events of the first sync.
@@ -66,6 +71,7 @@ class Reflector {
   client::ReflectorRequest list(const client::ReflectorRequest& request, std::stop_token stop);
   client::ReflectorRequest watch(const client::ReflectorRequest& request, std::stop_token stop);
   void deliver(const StoreEvent& event);
+  void report(std::string_view verb, const client::ApiError& error) const;
   // Waits `delay` or until stop; false when stopped.
   bool wait(client::Millis delay, std::stop_token stop);
   void record(const std::function<void(ReflectorCounters&)>& change);

@@ -20,6 +20,28 @@ constexpr const char* kPingCheck = "ping";
 // The readiness check: every informer has synced (§7, §10 item 21).
 constexpr const char* kCachesCheck = "informers-synced";
 
+// As client-go's reflector: each failed request at error level ("Failed to watch", with the
+// API's message, which names the verb, resource and user a 403 refused), except 410 Expired,
+// which only starts a relist and is logged at debug level.
+std::function<void(std::string_view, const client::ApiError&)> reflectorFailureLogger(
+    const logging::Logger& log, const cache::ReflectorOptions& options) {
+  constexpr int kExpired = 410;
+  logging::Fields fields{{"resource", options.resource.resource},
+                         {"groupVersion", options.resource.groupVersion()}};
+  if (!options.nameSpace.empty()) {
+    fields.push_back({"namespace", options.nameSpace});
+  }
+  return [log = log.withValues(std::move(fields))](std::string_view verb,
+                                                   const client::ApiError& error) {
+    const std::string message = std::string("Failed to ").append(verb);
+    if (error.code == kExpired) {
+      log.debug(message, {{"error", error.describe()}});
+    } else {
+      log.error(message, error.describe());
+    }
+  };
+}
+
 }  // namespace
 
 struct Manager::Impl {
@@ -71,6 +93,10 @@ Expected<std::unique_ptr<Manager>, std::string> Manager::create(client::ApiClien
 }
 
 cache::Informer& Manager::addInformer(cache::InformerOptions options) {
+  if (!options.reflector.onRequestFailed) {
+    options.reflector.onRequestFailed =
+        reflectorFailureLogger(impl_->log.withName("reflector"), options.reflector);
+  }
   impl_->informers.push_back(std::make_unique<cache::Informer>(impl_->api, std::move(options)));
   return *impl_->informers.back();
 }

@@ -247,6 +247,24 @@ TEST(Reflector, WatchListRefusedWith422FallsBackToListThenWatch) {
   EXPECT_EQ(h.store.size(), 1u);
 }
 
+// client-go logs every failed request; a refused LIST or WATCH (403: RBAC) must reach the
+// operator's log at once, not only as a cache that never syncs.
+TEST(Reflector, EveryFailedListOrWatchIsReportedBeforeTheRetry) {
+  Harness h;
+  std::vector<std::pair<std::string, int>> reported;
+  h.options.onRequestFailed = [&](std::string_view verb, const client::ApiError& error) {
+    reported.emplace_back(std::string(verb), error.code);
+  };
+  h.api.addListError(testing::apiError(403, "Forbidden"));
+  h.api.addPage(page({configMap("a", "8")}, "10"));
+  h.api.addWatch(ScriptedWatch{{}, client::WatchEnd::Closed, testing::apiError(403, "Forbidden")});
+  h.runUntilIdle();
+  const std::vector<std::pair<std::string, int>> expected{{"list", 403}, {"watch", 403}};
+  EXPECT_EQ(reported, expected);
+  EXPECT_GE(h.api.lists().size(), 2u);  // and it still retries
+  EXPECT_TRUE(h.synced);
+}
+
 TEST(Reflector, NotSyncedUntilTheFirstListSucceeds) {
   Harness h;
   h.api.addListError(testing::apiError(500, "InternalError"));

@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <thread>
 
+#include "operator/logging/log_sink.h"
 #include "operator/manager/manager.h"
 #include "operator/metrics/standard_families.h"
 #include "tests/unit/informer/scripted_api_client.h"
@@ -71,6 +73,37 @@ TEST(ManagerProbes, NotReadyUntilTheCachesSyncButAliveThroughout) {
   stop.request_stop();  // while the caches still wait: a clean stop, not a failure
   running.join();
   EXPECT_EQ(exitCode, kExitOk);
+}
+
+// A refused LIST (403: the RBAC lacks a rule) is logged at once with the API's message, as
+// client-go logs it, instead of only as a cache that never syncs.
+TEST(ManagerProbes, ARefusedListIsLoggedWithTheApiMessage) {
+  ScriptedApiClient api;
+  client::ApiError forbidden = cache::testing::apiError(403, "Forbidden");
+  forbidden.message = "configmaps is forbidden: User \"system:serviceaccount:ops:op\" cannot list";
+  for (int i = 0; i < 100'000; ++i) {
+    api.addListError(forbidden);
+  }
+  metrics::Registry registry;
+  ASSERT_TRUE(metrics::registerStandardFamilies(registry));
+  std::ostringstream out;
+  ManagerOptions options = probeOnlyOptions();
+  options.logger = logging::Logger(logging::LogSink::toStream(out));
+  auto manager = Manager::create(api, registry, std::move(options));
+  ASSERT_TRUE(manager) << manager.error();
+  (*manager)->addInformer(configMapInformer());
+  std::stop_source stop;
+  std::thread running([&] { (*manager)->run(stop.get_token()); });
+  for (int i = 0; i < 2000 && api.lists().size() < 2; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  stop.request_stop();
+  running.join();
+
+  const std::string log = out.str();
+  EXPECT_NE(log.find("\"msg\":\"Failed to list\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"resource\":\"configmaps\""), std::string::npos) << log;
+  EXPECT_NE(log.find("cannot list"), std::string::npos) << log;
 }
 
 TEST(ManagerProbes, ReadyOnceEveryInformerHasSynced) {
