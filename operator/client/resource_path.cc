@@ -73,7 +73,8 @@ std::string objectPath(const ApiResource& resource, std::string_view nameSpace,
                        std::string_view name, std::string_view subresource) {
   std::string path = collectionPath(resource, nameSpace) + "/" + percentEncode(name);
   if (!subresource.empty()) {
-    path += "/" + percentEncode(subresource);
+    path += '/';
+    path += percentEncode(subresource);
   }
   return path;
 }

@@ -11,4 +11,13 @@ namespace cop {
 std::string toLower(std::string_view text);
 std::string toUpper(std::string_view text);
 
+// The parts joined, by appending. Use it instead of `"text" + std::string(...)`: g++ 12 at -O3
+// reports a false -Wrestrict inside libstdc++'s operator+ there (GCC bug 105651).
+template <typename... Parts>
+std::string concat(const Parts&... parts) {
+  std::string out;
+  (out.append(std::string_view(parts)), ...);
+  return out;
+}
+
 }  // namespace cop

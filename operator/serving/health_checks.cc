@@ -124,7 +124,10 @@ HttpResponse HealthChecks::serveAll(const HttpRequest& request) const {
     body += "warn: some health checks cannot be excluded: no matches for ";
     bool first = true;
     for (const std::string& name : unmatched) {
-      body += (first ? "" : ",") + goQuoted(name);
+      if (!first) {
+        body += ',';
+      }
+      body += goQuoted(name);
       first = false;
     }
     body += "\n";

@@ -80,12 +80,13 @@ std::string unescapeDollar(const std::string& text) {
 
 // A valid, conventional env var name for a secret's name ("db-password" -> DB_PASSWORD).
 std::string variableNameFor(std::string_view name) {
+  const std::string upper = toUpper(name);
   std::string out;
-  for (char c : toUpper(name)) {
-    out += ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? c : '_';
+  if (upper.empty() || (upper[0] >= '0' && upper[0] <= '9')) {
+    out += '_';
   }
-  if (out.empty() || (out[0] >= '0' && out[0] <= '9')) {
-    out.insert(0, "_");
+  for (char c : upper) {
+    out += ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? c : '_';
   }
   return out;
 }

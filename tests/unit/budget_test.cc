@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "operator/common/text.h"
 #include "tests/support/test_support.h"
 
 namespace cop {
@@ -56,8 +57,8 @@ TEST(LoadBudget, AliasesAreChargedByTheNodesTheyCopy) {
 TEST(LoadBudget, EnvFileVariablesThatDoubleStopAtTheValueLimit) {
   std::string dotenv = "V0=" + std::string(64, 'x') + "\n";
   for (int i = 1; i < 40; ++i) {
-    dotenv += "V" + std::to_string(i) + "=${V" + std::to_string(i - 1) + "}${V" +
-              std::to_string(i - 1) + "}\n";
+    const std::string prev = std::to_string(i - 1);
+    dotenv += concat("V", std::to_string(i), "=${V", prev, "}${V", prev, "}\n");
   }
   Warnings warnings;
   auto refused = loadText("services:\n  web:\n    image: nginx\n", warnings, {{".env", dotenv}});
@@ -72,8 +73,8 @@ TEST(LoadBudget, InterpolatedValuesAreChargedToTheWholeLoad) {
   // Each value is small in the file and 20 KB once interpolated; 40 of them are 800 KB.
   std::string compose = "services:\n";
   for (int i = 0; i < 40; ++i) {
-    compose +=
-        "  s" + std::to_string(i) + ":\n    image: nginx\n    environment:\n      BIG: ${BIG}\n";
+    compose += concat("  s", std::to_string(i),
+                      ":\n    image: nginx\n    environment:\n      BIG: ${BIG}\n");
   }
   Warnings warnings;
   auto refused = loadText(compose, warnings, {{".env", "BIG=" + std::string(20'000, 'y') + "\n"}},
@@ -86,11 +87,12 @@ TEST(LoadBudget, InterpolatedValuesAreChargedToTheWholeLoad) {
 TEST(LoadBudget, ExtendsCopiesAreCharged) {
   std::string base = "services:\n  base:\n    image: nginx\n    environment:\n";
   for (int i = 0; i < 200; ++i) {
-    base += "      K" + std::to_string(i) + ": " + std::string(40, 'v') + "\n";
+    base += concat("      K", std::to_string(i), ": ", std::string(40, 'v'), "\n");
   }
   std::string compose = "services:\n";
   for (int i = 0; i < 100; ++i) {
-    compose += "  s" + std::to_string(i) + ":\n    extends: {file: base.yaml, service: base}\n";
+    compose +=
+        concat("  s", std::to_string(i), ":\n    extends: {file: base.yaml, service: base}\n");
   }
   Warnings warnings;
   auto refused = loadText(compose, warnings, {{"base.yaml", base}}, withLimits(256 * 1024));
@@ -100,7 +102,7 @@ TEST(LoadBudget, ExtendsCopiesAreCharged) {
   // A few users of the same base are fine: the base file is read once, not once per user.
   std::string few = "services:\n";
   for (int i = 0; i < 3; ++i) {
-    few += "  s" + std::to_string(i) + ":\n    extends: {file: base.yaml, service: base}\n";
+    few += concat("  s", std::to_string(i), ":\n    extends: {file: base.yaml, service: base}\n");
   }
   auto loaded = loadText(few, warnings, {{"base.yaml", base}}, withLimits(256 * 1024));
   ASSERT_TRUE(loaded) << loaded.error().format();
@@ -142,8 +144,8 @@ TEST(LoadBudget, EntriesOfOneFieldAreBoundedAfterMerging) {
   std::string base = "services:\n  web:\n    image: x\n    labels:\n";
   std::string over = "services:\n  web:\n    labels:\n";
   for (int i = 0; i < 6; ++i) {
-    base += "      a" + std::to_string(i) + ": v\n";
-    over += "      b" + std::to_string(i) + ": v\n";
+    base += concat("      a", std::to_string(i), ": v\n");
+    over += concat("      b", std::to_string(i), ": v\n");
   }
   Warnings warnings;
   auto refused = loadText(base, warnings, {{"override.yaml", over}}, options);
@@ -157,7 +159,7 @@ TEST(LoadBudget, EntriesFromEnvFilesCountToo) {
   options.limits.maxEntries = 10;
   std::string envFile;
   for (int i = 0; i < 11; ++i) {
-    envFile += "E" + std::to_string(i) + "=v\n";
+    envFile += concat("E", std::to_string(i), "=v\n");
   }
   Warnings warnings;
   auto refused = loadText("services:\n  web:\n    image: x\n    env_file: app.env\n", warnings,
@@ -171,7 +173,7 @@ TEST(LoadBudget, EveryFileReadIsCharged) {
   // One 10 KB env file named by 60 services: 600 KB read.
   std::string compose = "services:\n";
   for (int i = 0; i < 60; ++i) {
-    compose += "  s" + std::to_string(i) + ":\n    image: x\n    env_file: app.env\n";
+    compose += concat("  s", std::to_string(i), ":\n    image: x\n    env_file: app.env\n");
   }
   std::string envFile = "# " + std::string(10'000, 'c') + "\nA=1\n";
   Warnings warnings;

@@ -12,6 +12,7 @@
 
 #include <regex>
 
+#include "operator/common/text.h"
 #include "operator/common/utf8.h"
 #include "operator/emit/writers.h"
 #include "operator/load/dotenv.h"
@@ -229,9 +230,9 @@ TEST(YamlWriterSafetyTest, NonPrintableCharactersAreEscapedInQuotedStrings) {
   // The escapes: YAML's \xXX, \uXXXX; named ones for \n, \t, '"' and '\'.
   EXPECT_EQ(toYaml(Object{{"v", "a\u2028b"}}), "v: \"a\\u2028b\"\n");
   EXPECT_EQ(toYaml(Object{{"v", "a\u2029b"}}), "v: \"a\\u2029b\"\n");
-  EXPECT_EQ(toYaml(Object{{"v", "a" + utf8(0x85) + "b"}}), "v: \"a\\x85b\"\n");
+  EXPECT_EQ(toYaml(Object{{"v", concat("a", utf8(0x85), "b")}}), "v: \"a\\x85b\"\n");
   EXPECT_EQ(toYaml(Object{{"v", "a\x01\x7F\x1B"}}), "v: \"a\\x01\\x7F\\x1B\"\n");
-  EXPECT_EQ(toYaml(Object{{"v", "\uFEFFx\uFFFE" + utf8(0xFFFF)}}),
+  EXPECT_EQ(toYaml(Object{{"v", concat("\uFEFFx\uFFFE", utf8(0xFFFF))}}),
             "v: \"\\uFEFFx\\uFFFE\\uFFFF\"\n");
   EXPECT_EQ(toYaml(Object{{"v", "t\tq\"b\\"}}), "v: \"t\\tq\\\"b\\\\\"\n");
 }
@@ -295,7 +296,7 @@ TEST(YamlWriterSafetyTest, EveryShapeOfHostileTextRoundTrips) {
   std::vector<std::string> texts = yaml11Scalars();
   for (char32_t c : dangerousCodePoints()) {
     texts.push_back(utf8(c));
-    texts.push_back("x" + utf8(c) + "y\nz\n");
+    texts.push_back(concat("x", utf8(c), "y\nz\n"));
   }
   texts.insert(texts.end(), {"multi\nline\n", "key: value\n- item\n", "--- x\n...\n", "a\r\nb\n",
                              std::string(2000, 'x'), "\u00a0", "a\u00a0"});

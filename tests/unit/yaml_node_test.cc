@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "operator/common/text.h"
+
 namespace cop::load {
 namespace {
 
@@ -57,8 +59,9 @@ TEST(YamlNodeTest, StopsAliasBombsAtTheNodeLimit) {
   // Billion laughs: nine levels of ten aliases expand to 10^9 nodes.
   std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int i = 1; i <= 9; ++i) {
-    const std::string prev = "*a" + std::to_string(i - 1);
-    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    const std::string prev = concat("*a", std::to_string(i - 1));
+    const std::string n = std::to_string(i);
+    text += concat("a", n, ": &a", n, " [");
     for (int k = 0; k < 10; ++k) {
       text += prev + (k < 9 ? ", " : "");
     }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "operator/common/text.h"
 #include "operator/queue/fake_clock.h"
 #include "operator/queue/work_queue.h"
 #include "tests/unit/queue/recording_metrics.h"
@@ -66,7 +67,7 @@ TEST_F(QueueMetricsTest, UnfinishedWorkSumsAndLongestRunningTakesTheOldest) {
   // maximum over all of them finds it.
   constexpr int kKeys = 20;
   for (int i = 0; i < kKeys; ++i) {
-    queue_.add(ObjectKey{"ns", "k" + std::to_string(i)});
+    queue_.add(ObjectKey{"ns", concat("k", std::to_string(i))});
   }
   ASSERT_TRUE(queue_.get().has_value());
   clock_.advance(seconds(5));
@@ -78,7 +79,7 @@ TEST_F(QueueMetricsTest, UnfinishedWorkSumsAndLongestRunningTakesTheOldest) {
   EXPECT_DOUBLE_EQ(metrics_.unfinished, 6.0 + (kKeys - 1) * 1.0);
   EXPECT_DOUBLE_EQ(metrics_.longest, 6.0);
   for (int i = 0; i < kKeys; ++i) {
-    queue_.done(ObjectKey{"ns", "k" + std::to_string(i)});
+    queue_.done(ObjectKey{"ns", concat("k", std::to_string(i))});
   }
   queue_.updateUnfinishedWork();
   EXPECT_DOUBLE_EQ(metrics_.unfinished, 0.0);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "operator/common/text.h"
+
 namespace cop::cache {
 namespace {
 
@@ -132,11 +134,12 @@ TEST(ObjectStoreTest, ConcurrentWritersAndReaders) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&store, t] {
       for (int i = 0; i < 200; ++i) {
-        (void)store.apply(
-            object("ns" + std::to_string(t), "o" + std::to_string(i), {{"app", "web"}}));
+        const std::string ns = concat("ns", std::to_string(t));
+        const std::string name = concat("o", std::to_string(i));
+        (void)store.apply(object(ns, name, {{"app", "web"}}));
         (void)store.byLabel("app", "web");
         if (i % 2 == 0) {
-          (void)store.remove(object("ns" + std::to_string(t), "o" + std::to_string(i)));
+          (void)store.remove(object(ns, name));
         }
       }
     });
